@@ -1,0 +1,73 @@
+from rest_framework import serializers
+
+from regulator import provinces
+from regulator.models import AuditEvent, Enterprise, User
+
+
+class EnterpriseInput(serializers.Serializer):
+    uscc = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=200)
+    legal_representative = serializers.CharField(max_length=100)
+    registered_address = serializers.CharField(max_length=300)
+    province = serializers.ChoiceField(choices=provinces.CHOICES, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class EnterpriseOutput(serializers.ModelSerializer):
+    province_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "uscc",
+            "name",
+            "legal_representative",
+            "registered_address",
+            "province",
+            "province_name",
+            "contact_phone",
+            "contact_email",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_province_name(self, obj: Enterprise) -> str:
+        p = provinces.BY_CODE.get(obj.province)
+        return p.name_zh if p else ""
+
+
+class AuditEventOutput(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "occurred_at",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "before",
+            "after",
+            "reason",
+            "request_id",
+            "prev_hash",
+            "hash",
+        ]
+
+
+class MeOutput(serializers.ModelSerializer):
+    enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["username", "role", "enterprise", "province", "badge"]
+
+
+class TokenInput(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()

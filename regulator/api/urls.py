@@ -1,0 +1,11 @@
+from django.urls import path
+
+from regulator.api import views
+
+urlpatterns = [
+    path("auth/token/", views.TokenApi.as_view(), name="auth-token"),
+    path("auth/me/", views.MeApi.as_view(), name="auth-me"),
+    path("enterprises/", views.EnterpriseListCreateApi.as_view(), name="enterprise-list"),
+    path("enterprises/<str:uscc>/", views.EnterpriseDetailApi.as_view(), name="enterprise-detail"),
+    path("audit-events/", views.AuditEventListApi.as_view(), name="audit-event-list"),
+]

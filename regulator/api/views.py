@@ -1,0 +1,114 @@
+import django_filters
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import ApplicationError
+from regulator import selectors, services
+from regulator.api import serializers as s
+from regulator.idempotency import idempotent
+from regulator.models import AuditEvent, Enterprise
+from regulator.permissions import roles
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Same key and body return the first result; a different body is 409.",
+)
+
+
+class TokenApi(APIView):
+    """Exchange username and password for an API token."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=s.TokenInput, responses={200: s.TokenOutput})
+    def post(self, request):
+        data = s.TokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, **data.validated_data)
+        if user is None or not user.is_active:
+            raise ApplicationError(
+                _("Unable to log in with the given credentials."),
+                errors={"non_field_errors": [_("Wrong username or password.")]},
+                code="authentication_failed",
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.MeOutput)
+    def get(self, request):
+        return Response(s.MeOutput(request.user).data)
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    province = django_filters.CharFilter()
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "province"]
+
+
+class EnterpriseListCreateApi(generics.ListAPIView):
+    """The enterprise register. Enterprise users see only their own enterprise."""
+
+    permission_classes = [roles("officer", "supervisor", read=("enterprise", "inspector", "handler"))]
+    serializer_class = s.EnterpriseOutput
+    filterset_class = EnterpriseFilter
+
+    def get_queryset(self):
+        return selectors.enterprise_list(actor=self.request.user)
+
+    @extend_schema(
+        request=s.EnterpriseInput, responses={201: s.EnterpriseOutput}, parameters=[IDEMPOTENCY_HEADER]
+    )
+    @idempotent("enterprise.create")
+    def post(self, request):
+        data = s.EnterpriseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        ent = services.enterprise_create(actor=request.user, uscc_code=v.pop("uscc"), **v)
+        return Response(s.EnterpriseOutput(ent).data, status=status.HTTP_201_CREATED)
+
+
+class EnterpriseDetailApi(APIView):
+    permission_classes = [roles("officer", "supervisor", read=("enterprise", "inspector", "handler"))]
+
+    @extend_schema(responses=s.EnterpriseOutput)
+    def get(self, request, uscc: str):
+        ent = selectors.enterprise_get(actor=request.user, code=uscc)
+        return Response(s.EnterpriseOutput(ent).data)
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    actor = django_filters.CharFilter(field_name="actor_label")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "object_type", "object_id", "request_id", "since", "until", "actor"]
+
+
+class AuditEventListApi(generics.ListAPIView):
+    """The audit trail, newest first (auditors and supervisors)."""
+
+    permission_classes = [roles(read=("supervisor",))]
+    serializer_class = s.AuditEventOutput
+    filterset_class = AuditEventFilter
+
+    def get_queryset(self):
+        return selectors.audit_event_list()

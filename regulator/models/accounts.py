@@ -1,0 +1,44 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from regulator import provinces
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    OFFICER = "officer", _("Licensing officer")
+    INSPECTOR = "inspector", _("Inspector")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    HANDLER = "handler", _("Complaint handler")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=16, choices=Role.choices)
+    # Only for role=enterprise: the one enterprise whose data this user may see.
+    enterprise = models.ForeignKey(
+        "regulator.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    # Provincial staff may be scoped to one province (DESIGN.md, Users and roles).
+    province = models.CharField(max_length=2, blank=True, choices=provinces.CHOICES)
+    # Inspector roster badge (used by the draws); blank for other roles.
+    badge = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="enterprise", enterprise__isnull=False) | ~models.Q(role="enterprise")
+                ),
+                name="enterprise_user_has_enterprise",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]) | models.Q(is_superuser=True),
+                name="user_role_valid",
+            ),
+        ]
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.role == Role.ENTERPRISE

@@ -1,0 +1,45 @@
+"""Reads from the kernel, scoped to the actor. Missing and forbidden both raise NotFound."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from config.api import NotFound
+from regulator import uscc
+from regulator.models import AuditEvent, Enterprise, Role
+
+
+def enterprise_scope(actor, qs: QuerySet) -> QuerySet:
+    """Filter any queryset with an ``enterprise`` path down to what ``actor`` may see.
+
+    The path prefix is given by the queryset's model: Enterprise itself or anything with
+    an ``enterprise`` foreign key.
+    """
+    prefix = "" if qs.model is Enterprise else "enterprise__"
+    role = getattr(actor, "role", None)
+    if role == Role.ENTERPRISE:
+        key = "pk" if not prefix else "enterprise_id"
+        return qs.filter(**{key: actor.enterprise_id})
+    if role in (Role.OFFICER, Role.INSPECTOR, Role.SUPERVISOR, Role.HANDLER, Role.AUDITOR):
+        if getattr(actor, "province", ""):
+            return qs.filter(**{f"{prefix}province": actor.province})
+        return qs
+    return qs.none()
+
+
+def enterprise_list(*, actor) -> QuerySet[Enterprise]:
+    return enterprise_scope(actor, Enterprise.objects.all())
+
+
+def enterprise_get(*, actor, code: str) -> Enterprise:
+    try:
+        norm = uscc.normalise(code)
+    except Exception:  # pragma: no cover - normalise never raises on str
+        norm = code
+    ent = enterprise_list(actor=actor).filter(uscc=norm).first()
+    if ent is None:
+        raise NotFound(_("Not found."))
+    return ent
+
+
+def audit_event_list() -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.select_related("actor").order_by("-id")

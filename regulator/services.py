@@ -1,0 +1,150 @@
+"""Writes to the kernel: enterprise register and user accounts. Each write is one
+transaction with an audit event."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from config.api import ApplicationError, Conflict
+from regulator import audit, provinces, uscc
+from regulator.models import Enterprise, Role, User
+
+ENTERPRISE_FIELDS = (
+    "uscc",
+    "name",
+    "legal_representative",
+    "registered_address",
+    "province",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def enterprise_snapshot(ent: Enterprise) -> dict[str, Any]:
+    return {f: getattr(ent, f) for f in ENTERPRISE_FIELDS}
+
+
+def _clean_uscc(raw: str) -> str:
+    try:
+        return uscc.validate(raw)
+    except uscc.USCCError as exc:
+        raise ApplicationError(_("Invalid unified social credit code."), errors={"uscc": [str(exc)]})
+
+
+def enterprise_create(
+    *,
+    actor,
+    uscc_code: str,
+    name: str,
+    legal_representative: str,
+    registered_address: str,
+    province: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> Enterprise:
+    code = _clean_uscc(uscc_code)
+    derived = uscc.province_of(code)
+    if province and province not in provinces.BY_CODE:
+        raise ApplicationError(_("Unknown province."), errors={"province": [_("Unknown province code.")]})
+    if province and province != derived:
+        raise ApplicationError(
+            _("The province does not match the code."),
+            errors={
+                "province": [
+                    _("The code's division digits (%(div)s) belong to province %(p)s.")
+                    % {"div": code[2:8], "p": derived}
+                ]
+            },
+        )
+    ent = Enterprise(
+        uscc=code,
+        name=name.strip(),
+        legal_representative=legal_representative.strip(),
+        registered_address=registered_address.strip(),
+        province=derived,
+        contact_phone=contact_phone.strip(),
+        contact_email=contact_email.strip(),
+    )
+    try:
+        with transaction.atomic():
+            ent.save(force_insert=True)
+            audit.record(actor=actor, action="enterprise.created", obj=ent, after=enterprise_snapshot(ent))
+    except IntegrityError:
+        raise Conflict(
+            _("An enterprise with this code is already registered."),
+            errors={"uscc": [_("Already registered.")]},
+        )
+    return ent
+
+
+def enterprise_update(*, actor, enterprise: Enterprise, **changes: Any) -> Enterprise:
+    allowed = set(ENTERPRISE_FIELDS) - {"uscc", "province"}
+    bad = set(changes) - allowed
+    if bad:
+        raise ApplicationError(_("These fields cannot change."), errors={f: [_("Read-only.")] for f in bad})
+    with transaction.atomic():
+        ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        before = enterprise_snapshot(ent)
+        for field, value in changes.items():
+            setattr(ent, field, value.strip() if isinstance(value, str) else value)
+        ent.save()
+        audit.record(
+            actor=actor, action="enterprise.updated", obj=ent, before=before, after=enterprise_snapshot(ent)
+        )
+    return ent
+
+
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    role: str,
+    enterprise_uscc: str | None = None,
+    province: str = "",
+    badge: str = "",
+) -> User:
+    if role not in Role.values:
+        raise ApplicationError(
+            _("Unknown role."), errors={"role": [_("Choose one of: %s") % ", ".join(Role.values)]}
+        )
+    enterprise = None
+    if role == Role.ENTERPRISE:
+        if not enterprise_uscc:
+            raise ApplicationError(
+                _("An enterprise user needs an enterprise."),
+                errors={"enterprise": [_("Required for this role.")]},
+            )
+        code = _clean_uscc(enterprise_uscc)
+        enterprise = Enterprise.objects.filter(uscc=code).first()
+        if enterprise is None:
+            raise ApplicationError(
+                _("Unknown enterprise."), errors={"enterprise": [_("Not in the register.")]}
+            )
+    elif enterprise_uscc:
+        raise ApplicationError(
+            _("Only enterprise users belong to an enterprise."),
+            errors={"enterprise": [_("Not for this role.")]},
+        )
+    if province and province not in provinces.BY_CODE:
+        raise ApplicationError(_("Unknown province."), errors={"province": [_("Unknown province code.")]})
+    try:
+        with transaction.atomic():
+            user = User(username=username, role=role, enterprise=enterprise, province=province, badge=badge)
+            user.set_password(password)
+            user.save(force_insert=True)
+            audit.record(
+                actor=actor,
+                action="user.created",
+                obj=user,
+                after={
+                    "username": username,
+                    "role": role,
+                    "enterprise": enterprise_uscc,
+                    "province": province,
+                },
+            )
+    except IntegrityError:
+        raise Conflict(_("That username is taken."), errors={"username": [_("Already exists.")]})
+    return user

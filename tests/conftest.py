@@ -1,0 +1,88 @@
+"""Personas (healthchecks' Alice/Bob/Charlie, telereg-style) and API clients.
+
+``enterprise_a`` and ``enterprise_b`` are users of two different enterprises
+(``ent_a``, ``ent_b``); every staff role has one persona; ``anon`` is the public.
+``PERSONAS`` lists them all for one-access-test-per-role parametrisation.
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+from regulator.models import Role
+from tests.factories import EnterpriseFactory, UserFactory, new_uscc
+
+PERSONAS = ("anon", "enterprise_a", "officer", "inspector", "supervisor", "handler", "auditor")
+
+
+@pytest.fixture
+def ent_a(db):
+    return EnterpriseFactory(name="甲网络科技有限公司")
+
+
+@pytest.fixture
+def ent_b(db):
+    return EnterpriseFactory(name="乙信息技术有限公司", uscc=new_uscc("440305"))
+
+
+@pytest.fixture
+def enterprise_a(ent_a):
+    return UserFactory(username="ent_a_user", role=Role.ENTERPRISE, enterprise=ent_a)
+
+
+@pytest.fixture
+def enterprise_b(ent_b):
+    return UserFactory(username="ent_b_user", role=Role.ENTERPRISE, enterprise=ent_b)
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="officer", role=Role.OFFICER)
+
+
+@pytest.fixture
+def inspector(db):
+    return UserFactory(username="inspector", role=Role.INSPECTOR, badge="INS-001")
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(username="supervisor", role=Role.SUPERVISOR)
+
+
+@pytest.fixture
+def handler(db):
+    return UserFactory(username="handler", role=Role.HANDLER)
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="auditor", role=Role.AUDITOR)
+
+
+@pytest.fixture
+def anon(db):
+    return None
+
+
+@pytest.fixture
+def api():
+    """``api(user)`` → an APIClient acting as that user (None = the public)."""
+
+    def make(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def as_persona(request, api):
+    """``as_persona("officer")`` → (user, client) for a persona name from PERSONAS."""
+
+    def make(name: str):
+        user = request.getfixturevalue(name)
+        return user, api(user)
+
+    return make
