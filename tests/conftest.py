@@ -86,3 +86,13 @@ def as_persona(request, api):
         return user, api(user)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Rolled-back test transactions must not leave overrides in the per-process cache."""
+    from regulator import calendar
+
+    calendar.invalidate()
+    yield
+    calendar.invalidate()
