@@ -86,3 +86,16 @@ def idempotent(scope: str):
         return wrapper
 
     return decorator
+
+
+def prune() -> int:
+    """Forget keys older than the retention period (they only guard client retries)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from regulator import conf
+
+    cutoff = timezone.now() - dt.timedelta(days=conf.get("IDEMPOTENCY_RETENTION_DAYS"))
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
