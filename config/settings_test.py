@@ -10,3 +10,4 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = "memory://"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 LANGUAGE_CODE = "en"
+TELEREG_LICENCE_DEV_KEY = True  # tests of any app may issue licences

@@ -1,1 +1,399 @@
-from django.db import models  # noqa: F401
+"""Licensing data: catalogue, applications (two paths), deadlines, commitments, licences
+and their signed versions, post-issuance checks, annual reports (REGULATION.md §1).
+
+Statuses are assigned only by the transition functions in ``licensing.services``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+MIIT = "MIIT"
+
+
+class ServiceKind(models.TextChoices):
+    BASIC = "basic", _("Basic telecom")
+    VALUE_ADDED = "value_added", _("Value-added telecom")
+
+
+class ServiceCategory(models.Model):
+    """One line of the 2015 catalogue (§1.8). Capital thresholds left blank use the settings."""
+
+    code = models.CharField(max_length=4, unique=True)
+    name_zh = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16, choices=ServiceKind.choices)
+    min_capital_one_province = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    min_capital_cross_region = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = _("service categories")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_zh}"
+
+    @property
+    def group(self) -> str:
+        """Licence-number class: A1, A2, B1 or B2."""
+        return self.code[:2]
+
+
+class ConditionsStatement(models.Model):
+    """The authority's one-time statement of conditions, materials, supervision rules and
+    the consequences of breach (§1.3). Versions are never edited; a new one supersedes."""
+
+    version = models.PositiveIntegerField(unique=True)
+    text = models.TextField()
+    text_sha256 = models.CharField(max_length=64)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"conditions v{self.version}"
+
+
+class Path(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    NOTIFY_COMMIT = "notify_commit", _("Notify and commit")
+
+
+class AppKind(models.TextChoices):
+    NEW = "new", _("New licence")
+    RENEWAL = "renewal", _("Renewal")
+
+
+class AppStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    NEEDS_CORRECTION = "needs_correction", _("Needs correction")
+    ACCEPTED = "accepted", _("Accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    ISSUED = "issued", _("Issued")
+    SUBMITTED_WITH_COMMITMENT = "submitted_with_commitment", _("Submitted with commitment")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+TERMINAL_APP_STATUSES = (
+    AppStatus.NOT_ACCEPTED,
+    AppStatus.REJECTED,
+    AppStatus.ISSUED,
+    AppStatus.WITHDRAWN,
+)
+
+
+class Application(models.Model):
+    enterprise = models.ForeignKey(
+        "regulator.Enterprise", on_delete=models.PROTECT, related_name="applications"
+    )
+    kind = models.CharField(max_length=16, choices=AppKind.choices, default=AppKind.NEW)
+    licence = models.ForeignKey(
+        "licensing.Licence", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals"
+    )
+    path = models.CharField(max_length=16, choices=Path.choices, blank=True)
+    status = models.CharField(
+        max_length=32, choices=AppStatus.choices, default=AppStatus.DRAFT, db_index=True
+    )
+    categories = models.ManyToManyField(ServiceCategory, related_name="applications")
+    coverage = models.JSONField(default=list)  # province codes, sorted
+    issuer = models.CharField(max_length=4)  # "MIIT" or a province code
+    foreign_invested = models.BooleanField(default=False)
+    registered_capital = models.DecimalField(max_digits=14, decimal_places=2)
+    staff_count = models.PositiveIntegerField()
+    premises = models.TextField()
+    security_measures = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    correction_items = models.JSONField(default=list, blank=True)
+    auto_check_result = models.JSONField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["enterprise", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(registered_capital__gte=0), name="app_capital_nonneg"),
+            models.CheckConstraint(
+                condition=models.Q(kind="new") | models.Q(licence__isnull=False), name="renewal_has_licence"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"application #{self.pk} ({self.status})"
+
+    @property
+    def category_codes(self) -> list[str]:
+        return sorted(c.code for c in self.categories.all())
+
+
+class ApplicationEvent(models.Model):
+    """Append-only history of an application's transitions (trigger on PostgreSQL)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=32)
+    to_status = models.CharField(max_length=32)
+    actor_label = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status} → {self.to_status}"
+
+
+class Material(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="materials")
+    kind = models.CharField(max_length=40)
+    file = models.FileField(upload_to="licensing/materials/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.kind})"
+
+
+class DeadlineKind(models.TextChoices):
+    CORRECTION = "correction", _("Correction request")
+    ACCEPTANCE = "acceptance", _("Acceptance")
+    DECISION = "decision", _("Decision")
+    ISSUE = "issue", _("Issue")
+    COMMIT_DECISION = "commit_decision", _("Notify-and-commit decision")
+
+
+class Deadline(models.Model):
+    """A statutory clock on an application: the resolved date and the calendar version."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="deadlines")
+    kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
+    starts_on = models.DateField()
+    due_on = models.DateField(db_index=True)
+    amount = models.PositiveIntegerField()
+    unit = models.CharField(max_length=10)  # working | calendar
+    calendar_version = models.CharField(max_length=32)
+    met_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} due {self.due_on}"
+
+
+class Commitment(models.Model):
+    """The applicant's signed commitment (§1.3): who, to which statement, when, and the
+    SHA-256 of the canonical JSON of everything committed to."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="commitment")
+    statement = models.ForeignKey(ConditionsStatement, on_delete=models.PROTECT, related_name="commitments")
+    signatory_name = models.CharField(max_length=100)
+    signatory_title = models.CharField(max_length=100)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    committed = models.JSONField()
+    committed_sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"commitment for application {self.application_id}"
+
+
+class LicenceStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    EXPIRING = "expiring", _("Expiring")
+    EXPIRED = "expired", _("Expired")
+    SUSPENDED = "suspended", _("Suspended")
+    CANCELLED = "cancelled", _("Cancelled")
+    REVOKED = "revoked", _("Revoked")
+
+
+ACTIVE_LICENCE_STATUSES = (LicenceStatus.VALID, LicenceStatus.EXPIRING, LicenceStatus.SUSPENDED)
+
+
+class Licence(models.Model):
+    number = models.CharField(max_length=40, unique=True)
+    enterprise = models.ForeignKey("regulator.Enterprise", on_delete=models.PROTECT, related_name="licences")
+    application = models.OneToOneField(
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="issued_licence"
+    )
+    issuer = models.CharField(max_length=4)
+    path = models.CharField(max_length=16, choices=Path.choices)
+    categories = models.JSONField(default=list)
+    coverage = models.JSONField(default=list)
+    valid_from = models.DateField()
+    valid_until = models.DateField(db_index=True)
+    status = models.CharField(max_length=16, choices=LicenceStatus.choices, db_index=True)
+    status_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    issued_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gt=models.F("valid_from")), name="licence_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class LicenceVersion(models.Model):
+    """One immutable signed e-licence document; append-only (trigger on PostgreSQL)."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    document = models.JSONField()
+    document_sha256 = models.CharField(max_length=64)
+    signature = models.CharField(max_length=120)
+    key_id = models.CharField(max_length=64)
+    change = models.CharField(max_length=40)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["licence_id", "version"]
+        constraints = [models.UniqueConstraint(fields=["licence", "version"], name="licence_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id} v{self.version}"
+
+
+class NumberSequence(models.Model):
+    """Per issuer per year licence-number sequence (§1.4); rows are locked to allocate."""
+
+    issuer = models.CharField(max_length=4)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "year"], name="number_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer}/{self.year}: {self.last}"
+
+
+class PostCheckStatus(models.TextChoices):
+    DUE = "due", _("Due")
+    PASSED = "passed", _("Passed")
+    RECTIFYING = "rectifying", _("Rectifying")
+    RECTIFIED = "rectified", _("Rectified")
+    REVOKED = "revoked", _("Revoked (false commitment)")
+
+
+class PostCheck(models.Model):
+    licence = models.OneToOneField(Licence, on_delete=models.PROTECT, related_name="postcheck")
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="postcheck")
+    status = models.CharField(max_length=16, choices=PostCheckStatus.choices, default=PostCheckStatus.DUE)
+    due_on = models.DateField(db_index=True)
+    rectify_by = models.DateField(null=True, blank=True)
+    calendar_version = models.CharField(max_length=32)
+    findings = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"post-check {self.pk} ({self.status})"
+
+
+class PostCheckEvent(models.Model):
+    postcheck = models.ForeignKey(PostCheck, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16)
+    actor_label = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.postcheck_id}: {self.from_status} → {self.to_status}"
+
+
+class AnnualReportStatus(models.TextChoices):
+    FILED = "filed", _("Filed")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class AnnualReport(models.Model):
+    """The §1.6 report for ``year``, filed in Q1 of the next year."""
+
+    enterprise = models.ForeignKey(
+        "regulator.Enterprise", on_delete=models.PROTECT, related_name="annual_reports"
+    )
+    year = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=16, choices=AnnualReportStatus.choices, default=AnnualReportStatus.FILED
+    )
+    operations = models.TextField()
+    changes = models.TextField()
+    service_quality = models.TextField()
+    security_measures = models.TextField()
+    special_terms = models.TextField(blank=True)
+    other_items = models.TextField(blank=True)
+    publish_optional_items = models.BooleanField(default=False)  # items 5-6 public only on opt-in
+    complaint_hotline = models.CharField(max_length=32, blank=True)
+    complaint_count = models.PositiveIntegerField(default=0)
+    complaint_reply_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField()
+    late = models.BooleanField(default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "enterprise_id"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="annual_report_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year} ({self.status})"
+
+
+class AnnualReportMissing(models.Model):
+    """The sweep's claim that ``enterprise`` filed nothing for ``year`` by the deadline;
+    unique so a second sweep finds the row and acts no more."""
+
+    enterprise = models.ForeignKey("regulator.Enterprise", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()
+    found_at = models.DateTimeField()
+    source_ref = models.CharField(max_length=100, unique=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="ar_missing_unique")]
+
+    def __str__(self) -> str:
+        return self.source_ref

@@ -1,0 +1,107 @@
+"""Admin: read-mostly views; every write goes through licensing.services (rules + audit)."""
+
+from django.contrib import admin
+
+from licensing.models import (
+    AnnualReport,
+    Application,
+    ConditionsStatement,
+    Deadline,
+    Licence,
+    LicenceVersion,
+    PostCheck,
+    ServiceCategory,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ServiceCategory)
+class ServiceCategoryAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name_zh",
+        "name_en",
+        "kind",
+        "min_capital_one_province",
+        "min_capital_cross_region",
+        "active",
+    )
+    list_filter = ("kind", "active")
+    fields = (
+        "code",
+        "name_zh",
+        "name_en",
+        "kind",
+        "min_capital_one_province",
+        "min_capital_cross_region",
+        "active",
+    )
+    readonly_fields = ("code", "kind")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DeadlineInline(admin.TabularInline):
+    model = Deadline
+    extra = 0
+    can_delete = False
+    readonly_fields = (
+        "kind",
+        "starts_on",
+        "due_on",
+        "amount",
+        "unit",
+        "calendar_version",
+        "met_at",
+        "overdue_at",
+    )
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    list_display = ("id", "enterprise", "kind", "path", "status", "issuer", "submitted_at")
+    list_filter = ("status", "path", "kind", "issuer")
+    search_fields = ("enterprise__uscc", "enterprise__name")
+    inlines = [DeadlineInline]
+
+
+@admin.register(Licence)
+class LicenceAdmin(ReadOnlyAdmin):
+    list_display = ("number", "enterprise", "issuer", "status", "valid_from", "valid_until", "version")
+    list_filter = ("status", "issuer", "path")
+    search_fields = ("number", "enterprise__uscc", "enterprise__name")
+
+
+@admin.register(LicenceVersion)
+class LicenceVersionAdmin(ReadOnlyAdmin):
+    list_display = ("licence", "version", "change", "key_id", "created_at")
+    search_fields = ("licence__number",)
+
+
+@admin.register(PostCheck)
+class PostCheckAdmin(ReadOnlyAdmin):
+    list_display = ("id", "licence", "status", "due_on", "rectify_by", "overdue_at")
+    list_filter = ("status",)
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(ReadOnlyAdmin):
+    list_display = ("enterprise", "year", "status", "late", "filed_at")
+    list_filter = ("year", "status", "late")
+    search_fields = ("enterprise__uscc", "enterprise__name")
+
+
+@admin.register(ConditionsStatement)
+class ConditionsStatementAdmin(ReadOnlyAdmin):
+    list_display = ("version", "published_at", "text_sha256")

@@ -1,0 +1,711 @@
+"""Applications: drafts, materials, submission (path by rule), the standard path's officer
+actions with their deadlines (§1.2), and the notify-and-commit automatic check (§1.3).
+
+One transition function (``application_transition``) assigns every status: it locks the
+row, checks the edge against ``ALLOWED``, writes the event row and the audit event.
+"""
+
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.api import ApplicationError, Conflict, Forbidden, NotFound
+from licensing import conf
+from licensing.models import (
+    MIIT,
+    TERMINAL_APP_STATUSES,
+    AppKind,
+    Application,
+    ApplicationEvent,
+    AppStatus,
+    Commitment,
+    DeadlineKind,
+    Licence,
+    LicenceStatus,
+    Material,
+    Path,
+    ServiceKind,
+)
+from licensing.services import catalogue
+from licensing.services.common import (
+    actor_label,
+    add_days,
+    deadline_open,
+    deadlines_close,
+    restrictions,
+    today,
+)
+from regulator import audit, canonical, uscc
+from regulator.models import Enterprise, Role
+
+S = AppStatus
+ALLOWED: dict[str, set[str]] = {
+    S.DRAFT: {S.SUBMITTED, S.SUBMITTED_WITH_COMMITMENT, S.WITHDRAWN},
+    S.SUBMITTED: {S.NEEDS_CORRECTION, S.ACCEPTED, S.NOT_ACCEPTED, S.WITHDRAWN},
+    S.NEEDS_CORRECTION: {S.SUBMITTED, S.WITHDRAWN},
+    S.ACCEPTED: {S.UNDER_REVIEW},
+    S.UNDER_REVIEW: {S.APPROVED, S.REJECTED},
+    S.APPROVED: {S.ISSUED},
+    S.SUBMITTED_WITH_COMMITMENT: {S.APPROVED, S.REJECTED},
+    S.NOT_ACCEPTED: set(),
+    S.REJECTED: set(),
+    S.ISSUED: set(),
+    S.WITHDRAWN: set(),
+}
+EDITABLE = (S.DRAFT, S.NEEDS_CORRECTION)
+
+_MAGIC = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def snapshot(app: Application) -> dict[str, Any]:
+    return {
+        "status": app.status,
+        "path": app.path,
+        "kind": app.kind,
+        "categories": app.category_codes if app.pk else [],
+        "coverage": app.coverage,
+        "issuer": app.issuer,
+        "registered_capital": str(app.registered_capital),
+        "staff_count": app.staff_count,
+    }
+
+
+def application_transition(
+    *, application_id: int, to: str, actor, reason: str = "", data: dict | None = None
+) -> Application:
+    """Move one application along an allowed edge; anything else is a 409."""
+    with transaction.atomic():
+        app = Application.objects.select_for_update().filter(pk=application_id).first()
+        if app is None:
+            raise NotFound(_("Not found."))
+        src = app.status
+        if to not in ALLOWED.get(src, set()):
+            raise Conflict(
+                _("An application in status %(src)s cannot move to %(to)s.") % {"src": src, "to": to},
+                code="invalid_transition",
+            )
+        app.status = to
+        app.save(update_fields=["status", "updated_at"])
+        ApplicationEvent.objects.create(
+            application=app,
+            from_status=src,
+            to_status=to,
+            actor_label=actor_label(actor),
+            reason=reason,
+            data=canonical.plain(data) if data else None,
+            at=timezone.now(),
+        )
+        audit.record(
+            actor=actor,
+            action=f"licensing.application.{to}",
+            obj=app,
+            before={"status": src},
+            after={"status": to, **(canonical.plain(data) if data else {})},
+            reason=reason,
+        )
+    return app
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def _check_holder(enterprise: Enterprise) -> None:
+    try:
+        code = uscc.validate(enterprise.uscc)
+    except uscc.USCCError as exc:
+        raise ApplicationError(_("Invalid unified social credit code."), errors={"uscc": [str(exc)]})
+    # An individual business (个体工商户, 92…) cannot hold a telecom licence [I].
+    if code.startswith("92"):
+        raise ApplicationError(
+            _("An individual business cannot hold a telecom business licence."),
+            errors={"uscc": [_("Individual-business codes (92…) are not eligible.")]},
+        )
+
+
+def _validate(
+    *,
+    enterprise: Enterprise,
+    categories: list[str],
+    coverage: list[str],
+    registered_capital: Decimal,
+    issuer: str | None = None,
+) -> dict[str, Any]:
+    _check_holder(enterprise)
+    cats = catalogue.resolve_categories(categories)
+    cov = catalogue.resolve_coverage(coverage)
+    derived = catalogue.issuer_for(cats, cov)
+    if issuer and issuer != derived:
+        raise ApplicationError(
+            _("The coverage does not fit the issuer."),
+            errors={"issuer": [_("This coverage is licensed by %s.") % derived]},
+        )
+    # A provincial administration licenses enterprises registered in its own province.
+    if derived != MIIT and derived != enterprise.province:
+        raise ApplicationError(
+            _("The coverage does not fit the issuer."),
+            errors={
+                "coverage": [
+                    _(
+                        "A single-province licence is issued by the administration of the province "
+                        "where the enterprise is registered (%s)."
+                    )
+                    % enterprise.province
+                ]
+            },
+        )
+    threshold = catalogue.capital_threshold(cats, cov)
+    if Decimal(registered_capital) < threshold:
+        raise ApplicationError(
+            _("Registered capital is below the threshold."),
+            errors={
+                "registered_capital": [_("At least %s CNY for these services and coverage.") % threshold]
+            },
+        )
+    return {"categories": cats, "coverage": cov, "issuer": derived, "threshold": threshold}
+
+
+def _check_no_duplicate(enterprise: Enterprise, cats, exclude_id: int | None = None) -> None:
+    pending = (
+        Application.objects.filter(enterprise=enterprise, categories__in=cats)
+        .exclude(status__in=TERMINAL_APP_STATUSES)
+        .distinct()
+    )
+    if exclude_id:
+        pending = pending.exclude(pk=exclude_id)
+    dup = pending.first()
+    if dup is not None:
+        raise ApplicationError(
+            _("A pending application already covers these services."),
+            errors={"categories": [_("Pending application #%s covers some of these categories.") % dup.pk]},
+            code="duplicate_pending",
+        )
+
+
+def _check_may_apply(enterprise: Enterprise, kind: str) -> Any:
+    r = restrictions(enterprise)
+    allowed = r.may_renew_licence if kind == AppKind.RENEWAL else r.may_apply_licence
+    if not allowed:
+        raise ApplicationError(
+            _("This enterprise may not apply at present."),
+            errors={"enterprise": list(r.reasons) or [_("Barred by the credit restrictions policy.")]},
+            code="barred",
+        )
+    return r
+
+
+def _enterprise_of(actor) -> Enterprise:
+    if getattr(actor, "role", None) != Role.ENTERPRISE or not actor.enterprise_id:
+        raise Forbidden(_("Only an enterprise user may do this."))
+    return actor.enterprise
+
+
+def _get_own(actor, application_id: int, *, lock: bool = False) -> Application:
+    qs = Application.objects.filter(pk=application_id, enterprise_id=_enterprise_of(actor).pk)
+    if lock:
+        qs = qs.select_for_update()
+    app = qs.first()
+    if app is None:
+        raise NotFound(_("Not found."))
+    return app
+
+
+# --- drafts -----------------------------------------------------------------------------
+
+
+def application_create(
+    *,
+    actor,
+    categories: list[str],
+    coverage: list[str],
+    registered_capital: Decimal,
+    staff_count: int,
+    premises: str,
+    security_measures: str,
+    foreign_invested: bool = False,
+    issuer: str | None = None,
+    renew_licence_number: str | None = None,
+) -> Application:
+    enterprise = _enterprise_of(actor)
+    kind = AppKind.RENEWAL if renew_licence_number else AppKind.NEW
+    with transaction.atomic():
+        # One enterprise's creations are serialised so the duplicate check cannot race.
+        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        v = _validate(
+            enterprise=enterprise,
+            categories=categories,
+            coverage=coverage,
+            registered_capital=registered_capital,
+            issuer=issuer,
+        )
+        licence = None
+        if kind == AppKind.RENEWAL:
+            licence = _check_renewable(enterprise, renew_licence_number, v)
+        _check_may_apply(enterprise, kind)
+        _check_no_duplicate(enterprise, v["categories"])
+        app = Application.objects.create(
+            enterprise=enterprise,
+            kind=kind,
+            licence=licence,
+            coverage=v["coverage"],
+            issuer=v["issuer"],
+            foreign_invested=foreign_invested,
+            registered_capital=registered_capital,
+            staff_count=staff_count,
+            premises=premises.strip(),
+            security_measures=security_measures.strip(),
+            created_by=actor,
+        )
+        app.categories.set(v["categories"])
+        ApplicationEvent.objects.create(
+            application=app,
+            from_status="",
+            to_status=S.DRAFT,
+            actor_label=actor_label(actor),
+            at=timezone.now(),
+        )
+        audit.record(actor=actor, action="licensing.application.created", obj=app, after=snapshot(app))
+    return app
+
+
+def _check_renewable(enterprise: Enterprise, number: str | None, v: dict) -> Licence:
+    licence = Licence.objects.filter(number=(number or "").strip(), enterprise=enterprise).first()
+    if licence is None:
+        raise ApplicationError(
+            _("Unknown licence."), errors={"renew_licence_number": [_("Not your licence.")]}
+        )
+    if licence.status not in (LicenceStatus.VALID, LicenceStatus.EXPIRING):
+        raise ApplicationError(
+            _("Only a valid licence can be renewed."), errors={"renew_licence_number": [licence.status]}
+        )
+    last_day = add_days(licence.valid_until, -int(conf.get("RENEWAL_LEAD_DAYS")))
+    if today() > last_day:
+        raise ApplicationError(
+            _("Renewal must be applied for at least %s days before expiry.") % conf.get("RENEWAL_LEAD_DAYS"),
+            errors={"renew_licence_number": [_("The last day to apply was %s.") % last_day.isoformat()]},
+        )
+    # §1.5: only services the licence already holds are renewed, within its coverage.
+    extra = {c.code for c in v["categories"]} - set(licence.categories)
+    if extra or set(v["coverage"]) - set(licence.coverage):
+        raise ApplicationError(
+            _("A renewal covers only the licence's own services and coverage."),
+            errors={"categories": [_("Not on the licence: %s") % ", ".join(sorted(extra))] if extra else []},
+        )
+    return licence
+
+
+def application_update(*, actor, application_id: int, **changes: Any) -> Application:
+    allowed = {
+        "categories",
+        "coverage",
+        "registered_capital",
+        "staff_count",
+        "premises",
+        "security_measures",
+        "foreign_invested",
+    }
+    bad = set(changes) - allowed
+    if bad:
+        raise ApplicationError(_("These fields cannot change."), errors={f: [_("Read-only.")] for f in bad})
+    with transaction.atomic():
+        app = _get_own(actor, application_id, lock=True)
+        if app.status not in EDITABLE:
+            raise Conflict(_("Only a draft or an application awaiting correction can be edited."))
+        before = snapshot(app)
+        cats = changes.get("categories", app.category_codes)
+        v = _validate(
+            enterprise=app.enterprise,
+            categories=cats,
+            coverage=changes.get("coverage", app.coverage),
+            registered_capital=changes.get("registered_capital", app.registered_capital),
+        )
+        if app.status == S.NEEDS_CORRECTION and v["issuer"] != app.issuer:
+            raise ApplicationError(
+                _("A correction cannot move the application to another issuer."),
+                errors={"coverage": [_("Withdraw and apply again.")]},
+            )
+        _check_no_duplicate(app.enterprise, v["categories"], exclude_id=app.pk)
+        for field in ("registered_capital", "staff_count", "foreign_invested"):
+            if field in changes:
+                setattr(app, field, changes[field])
+        for field in ("premises", "security_measures"):
+            if field in changes:
+                setattr(app, field, changes[field].strip())
+        app.coverage = v["coverage"]
+        app.issuer = v["issuer"]
+        app.save()
+        app.categories.set(v["categories"])
+        audit.record(
+            actor=actor, action="licensing.application.updated", obj=app, before=before, after=snapshot(app)
+        )
+    return app
+
+
+def material_add(*, actor, application_id: int, kind: str, upload) -> Material:
+    max_bytes = int(conf.get("MATERIAL_MAX_BYTES"))
+    types = set(conf.get("MATERIAL_CONTENT_TYPES"))
+    if upload is None:
+        raise ApplicationError(_("No file."), errors={"file": [_("Required.")]})
+    if upload.size > max_bytes:
+        raise ApplicationError(
+            _("The file is too large."),
+            errors={"file": [_("At most %s bytes.") % max_bytes]},
+            code="too_large",
+        )
+    if upload.size == 0:
+        raise ApplicationError(_("The file is empty."), errors={"file": [_("Empty file.")]})
+    ctype = (upload.content_type or "").split(";")[0].strip().lower()
+    data = upload.read()
+    # Trust the bytes, not the declared type: the file must start with its type's signature.
+    if ctype not in types or not any(data.startswith(m) for m in _MAGIC.get(ctype, (b"",))):
+        raise ApplicationError(
+            _("This file type is not accepted."),
+            errors={"file": [_("Accepted: %s, with matching content.") % ", ".join(sorted(types))]},
+            code="unsupported_type",
+        )
+    with transaction.atomic():
+        app = _get_own(actor, application_id, lock=True)
+        if app.status not in EDITABLE:
+            raise Conflict(_("Materials can be added only to a draft or an application awaiting correction."))
+        if app.materials.count() >= int(conf.get("MATERIALS_PER_APPLICATION")):
+            raise ApplicationError(_("Too many materials."), errors={"file": [_("Limit reached.")]})
+        digest = hashlib.sha256(data).hexdigest()
+        name = default_storage.save(f"licensing/materials/{app.pk}/{digest[:16]}", ContentFile(data))
+        try:
+            mat = Material.objects.create(
+                application=app,
+                kind=(kind or "other")[:40],
+                file=name,
+                original_name=(getattr(upload, "name", "") or "upload").replace("\x00", "")[:255],
+                content_type=ctype,
+                size=len(data),
+                sha256=digest,
+                uploaded_by=actor,
+            )
+            audit.record(
+                actor=actor,
+                action="licensing.material.added",
+                obj=mat,
+                after={"application": app.pk, "kind": mat.kind, "sha256": digest, "size": mat.size},
+            )
+        except Exception:
+            default_storage.delete(name)
+            raise
+    return mat
+
+
+# --- submission -------------------------------------------------------------------------
+
+
+def path_for(app: Application, r=None) -> tuple[str, list[str]]:
+    """§1.3: notify-and-commit when every category allows it and credit allows it."""
+    reasons: list[str] = []
+    if app.kind != AppKind.NEW:
+        reasons.append(_("Renewals take the standard path."))
+    cats = list(app.categories.all())
+    refused = [c.code for c in cats if not catalogue.notify_commit_allowed(c)]
+    if refused:
+        reasons.append(_("Not open to notify-and-commit: %s") % ", ".join(refused))
+    r = r or restrictions(app.enterprise)
+    if not r.may_notify_commit:
+        reasons.extend(list(r.reasons) or [_("The credit restrictions policy does not allow it.")])
+    return (Path.STANDARD if reasons else Path.NOTIFY_COMMIT), reasons
+
+
+def commitment_payload(
+    app: Application, statement, signatory_name: str, signatory_title: str, signed_at
+) -> dict:
+    return canonical.plain(
+        {
+            "statement": {"version": statement.version, "text_sha256": statement.text_sha256},
+            "application": {
+                "id": app.pk,
+                "uscc": app.enterprise.uscc,
+                "enterprise": app.enterprise.name,
+                "categories": app.category_codes,
+                "coverage": app.coverage,
+                "issuer": app.issuer,
+                "registered_capital": str(app.registered_capital),
+                "staff_count": app.staff_count,
+                "premises": app.premises,
+                "security_measures": app.security_measures,
+                "materials": sorted(m.sha256 for m in app.materials.all()),
+            },
+            "signatory": {"name": signatory_name, "title": signatory_title},
+            "signed_at": signed_at,
+        }
+    )
+
+
+def application_submit(*, actor, application_id: int, commitment: dict | None = None) -> Application:
+    from licensing import tasks
+
+    with transaction.atomic():
+        app = _get_own(actor, application_id, lock=True)
+        if app.status not in EDITABLE:
+            raise Conflict(
+                _("An application in status %s cannot be submitted.") % app.status, code="invalid_transition"
+            )
+        _validate(
+            enterprise=app.enterprise,
+            categories=app.category_codes,
+            coverage=app.coverage,
+            registered_capital=app.registered_capital,
+        )
+        if app.status == S.NEEDS_CORRECTION:
+            # Resubmission after a correction notice stays on the standard path.
+            deadlines_close(app)
+            app = application_transition(
+                application_id=app.pk, to=S.SUBMITTED, actor=actor, reason="corrected"
+            )
+            deadline_open(app, DeadlineKind.ACCEPTANCE)
+            return app
+        r = _check_may_apply(app.enterprise, app.kind)
+        path, reasons = path_for(app, r)
+        app.path = path
+        app.submitted_at = timezone.now()
+        app.save(update_fields=["path", "submitted_at", "updated_at"])
+        if path == Path.NOTIFY_COMMIT:
+            _sign_commitment(actor, app, commitment)
+            app = application_transition(
+                application_id=app.pk, to=S.SUBMITTED_WITH_COMMITMENT, actor=actor, data={"path": path}
+            )
+            deadline_open(app, DeadlineKind.COMMIT_DECISION)
+            app_id = app.pk
+            # robust: a broker outage must not fail the committed submission; the retry
+            # sweep (auto_check_retry_sweep) picks the case up.
+            transaction.on_commit(lambda: tasks.application_auto_check.delay(app_id), robust=True)
+        else:
+            app = application_transition(
+                application_id=app.pk,
+                to=S.SUBMITTED,
+                actor=actor,
+                data={"path": path, "path_reasons": reasons},
+            )
+            deadline_open(app, DeadlineKind.CORRECTION)
+            deadline_open(app, DeadlineKind.ACCEPTANCE)
+    return app
+
+
+def _sign_commitment(actor, app: Application, commitment: dict | None) -> Commitment:
+    statement = catalogue.statement_current()
+    if statement is None:
+        raise ApplicationError(
+            _("No conditions statement is published."), errors={"commitment": [_("Unavailable.")]}
+        )
+    c = commitment or {}
+    errors: dict[str, list[str]] = {}
+    if not c:
+        errors["commitment"] = [_("This application takes the notify-and-commit path: sign the commitment.")]
+    else:
+        if not str(c.get("signatory_name", "")).strip():
+            errors["commitment.signatory_name"] = [_("Required.")]
+        if not str(c.get("signatory_title", "")).strip():
+            errors["commitment.signatory_title"] = [_("Required.")]
+        if c.get("statement_version") != statement.version:
+            errors["commitment.statement_version"] = [
+                _("Commit to the current conditions statement, version %s.") % statement.version
+            ]
+        if c.get("accept") is not True:
+            errors["commitment.accept"] = [
+                _("You must accept the conditions and the consequences of breach.")
+            ]
+    if errors:
+        raise ApplicationError(_("The commitment is incomplete."), errors=errors)
+    signed_at = timezone.now()
+    payload = commitment_payload(
+        app, statement, c["signatory_name"].strip(), c["signatory_title"].strip(), signed_at
+    )
+    obj = Commitment.objects.create(
+        application=app,
+        statement=statement,
+        signatory_name=c["signatory_name"].strip(),
+        signatory_title=c["signatory_title"].strip(),
+        signed_by=actor,
+        signed_at=signed_at,
+        committed=payload,
+        committed_sha256=canonical.sha256_hex(payload),
+    )
+    audit.record(
+        actor=actor,
+        action="licensing.commitment.signed",
+        obj=obj,
+        after={"application": app.pk, "statement_version": statement.version, "sha256": obj.committed_sha256},
+    )
+    return obj
+
+
+def application_withdraw(*, actor, application_id: int, reason: str = "") -> Application:
+    with transaction.atomic():
+        app = _get_own(actor, application_id, lock=True)
+        app = application_transition(application_id=app.pk, to=S.WITHDRAWN, actor=actor, reason=reason)
+        deadlines_close(app)
+    return app
+
+
+# --- officer actions (standard path) -----------------------------------------------------
+
+
+def _standard_only(application_id: int) -> None:
+    """Officers decide standard cases; a notify-and-commit case is decided on the commitment
+    by the automatic check (§1.3), so an officer's approve/reject/issue there is a 409."""
+    app = Application.objects.select_for_update().filter(pk=application_id).first()
+    if app is not None and app.path == Path.NOTIFY_COMMIT:
+        raise Conflict(
+            _("A notify-and-commit application is decided by the automatic check."), code="invalid_transition"
+        )
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reasons."), errors={"reason": [_("Required.")]})
+    return reason
+
+
+def application_request_correction(
+    *, actor, application_id: int, reason: str, items: list[str]
+) -> Application:
+    reason = _require_reason(reason)
+    items = [str(i).strip() for i in (items or []) if str(i).strip()]
+    if not items:
+        # §1.2: one notice listing every correction.
+        raise ApplicationError(_("List every correction needed."), errors={"items": [_("Required.")]})
+    with transaction.atomic():
+        app = application_transition(
+            application_id=application_id,
+            to=S.NEEDS_CORRECTION,
+            actor=actor,
+            reason=reason,
+            data={"items": items},
+        )
+        app.correction_items = items
+        app.save(update_fields=["correction_items", "updated_at"])
+        deadlines_close(app, DeadlineKind.CORRECTION, DeadlineKind.ACCEPTANCE)
+    return app
+
+
+def application_accept(*, actor, application_id: int, reason: str = "") -> Application:
+    with transaction.atomic():
+        app = application_transition(application_id=application_id, to=S.ACCEPTED, actor=actor, reason=reason)
+        deadlines_close(app, DeadlineKind.CORRECTION, DeadlineKind.ACCEPTANCE)
+        basic = app.categories.filter(kind=ServiceKind.BASIC).exists()
+        deadline_open(app, DeadlineKind.DECISION, rule="decision_basic" if basic else "decision_value_added")
+    return app
+
+
+def application_not_accept(*, actor, application_id: int, reason: str) -> Application:
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        app = application_transition(
+            application_id=application_id, to=S.NOT_ACCEPTED, actor=actor, reason=reason
+        )
+        app.decision_reason = reason
+        app.decided_at = timezone.now()
+        app.save(update_fields=["decision_reason", "decided_at", "updated_at"])
+        deadlines_close(app)
+    return app
+
+
+def application_start_review(*, actor, application_id: int, reason: str = "") -> Application:
+    return application_transition(
+        application_id=application_id, to=S.UNDER_REVIEW, actor=actor, reason=reason
+    )
+
+
+def application_approve(*, actor, application_id: int, reason: str = "") -> Application:
+    with transaction.atomic():
+        _standard_only(application_id)
+        app = application_transition(application_id=application_id, to=S.APPROVED, actor=actor, reason=reason)
+        app.decided_at = timezone.now()
+        app.decision_reason = reason
+        app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
+        deadlines_close(app, DeadlineKind.DECISION)
+        deadline_open(app, DeadlineKind.ISSUE)
+    return app
+
+
+def application_reject(*, actor, application_id: int, reason: str) -> Application:
+    reason = _require_reason(reason)  # §1.2: a refusal is written and gives reasons
+    with transaction.atomic():
+        _standard_only(application_id)
+        app = application_transition(application_id=application_id, to=S.REJECTED, actor=actor, reason=reason)
+        app.decided_at = timezone.now()
+        app.decision_reason = reason
+        app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
+        deadlines_close(app)
+    return app
+
+
+def application_issue(*, actor, application_id: int, reason: str = "") -> Application:
+    from licensing.services.licences import licence_issue_for
+
+    with transaction.atomic():
+        _standard_only(application_id)
+        app = application_transition(application_id=application_id, to=S.ISSUED, actor=actor, reason=reason)
+        deadlines_close(app, DeadlineKind.ISSUE)
+        licence_issue_for(actor=actor, application=app)
+    return app
+
+
+# --- notify-and-commit automatic check ------------------------------------------------
+
+
+def application_auto_check(*, application_id: int, actor: Any = "auto-check") -> Application:
+    """§1.3: the authority decides directly on the commitment after automatic checks
+    (USCC, capital against the threshold, credit restrictions); no officer in the loop.
+    Safe to run twice: anything not awaiting the check is left alone."""
+    from licensing.services.licences import licence_issue_for
+    from licensing.services.postchecks import postcheck_open
+
+    with transaction.atomic():
+        app = Application.objects.select_for_update().filter(pk=application_id).first()
+        if app is None or app.status != S.SUBMITTED_WITH_COMMITMENT:
+            return app
+        failures: list[str] = []
+        try:
+            _validate(
+                enterprise=app.enterprise,
+                categories=app.category_codes,
+                coverage=app.coverage,
+                registered_capital=app.registered_capital,
+            )
+        except ApplicationError as exc:
+            failures.append(exc.message)
+            failures.extend(m for msgs in exc.errors.values() for m in msgs)
+        r = restrictions(app.enterprise)
+        if not (r.may_notify_commit and r.may_apply_licence):
+            failures.extend(list(r.reasons) or [_("Barred by the credit restrictions policy.")])
+        c = getattr(app, "commitment", None)
+        if c is None or canonical.sha256_hex(c.committed) != c.committed_sha256:
+            failures.append(_("The commitment record does not match its hash."))
+        app.auto_check_result = {
+            "passed": not failures,
+            "failures": failures,
+            "at": timezone.now().isoformat(),
+        }
+        app.decided_at = timezone.now()
+        app.save(update_fields=["auto_check_result", "decided_at", "updated_at"])
+        deadlines_close(app, DeadlineKind.COMMIT_DECISION)
+        if failures:
+            app.decision_reason = "; ".join(failures)
+            app.save(update_fields=["decision_reason"])
+            return application_transition(
+                application_id=app.pk, to=S.REJECTED, actor=actor, reason=app.decision_reason
+            )
+        application_transition(
+            application_id=app.pk, to=S.APPROVED, actor=actor, reason="automatic checks passed"
+        )
+        app = application_transition(application_id=app.pk, to=S.ISSUED, actor=actor)
+        licence = licence_issue_for(actor=actor, application=app)
+        postcheck_open(actor=actor, licence=licence, application=app)
+    return app

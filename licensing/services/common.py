@@ -1,0 +1,73 @@
+"""Helpers shared by the licensing services: dates, deadlines, actors, credit access."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from credit import selectors as credit_selectors
+from credit import services as credit_services_module
+from licensing import conf
+from licensing.models import Application, Deadline
+from regulator import calendar
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def actor_label(actor) -> str:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return actor.get_username()
+    return str(actor) if actor else "system"
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def resolve_deadline(start: dt.date, kind: str) -> tuple[dt.date, int, str]:
+    """(due date, amount, unit) for a deadline kind from ``conf.DEADLINES``."""
+    n, unit = conf.deadline_rule(kind)
+    if unit == "working":
+        return calendar.add_working_days(start, n), n, unit
+    return start + dt.timedelta(days=n), n, unit
+
+
+def deadline_open(
+    app: Application, kind: str, rule: str | None = None, start: dt.date | None = None
+) -> Deadline:
+    start = start or today()
+    due, n, unit = resolve_deadline(start, rule or kind)
+    return Deadline.objects.create(
+        application=app,
+        kind=kind,
+        starts_on=start,
+        due_on=due,
+        amount=n,
+        unit=unit,
+        calendar_version=calendar.version(),
+    )
+
+
+def deadlines_close(app: Application, *kinds: str) -> None:
+    qs = app.deadlines.filter(met_at__isnull=True)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    qs.update(met_at=timezone.now())
+
+
+def restrictions(enterprise):
+    """The credit app's restrictions policy for ``enterprise`` (credit.selectors)."""
+    return credit_selectors.restrictions_for(enterprise)
+
+
+def credit_services():
+    """The credit app's write services (the only credit writes licensing makes)."""
+    return credit_services_module
+
+
+def add_days(day: dt.date, n: int) -> dt.date:
+    return day + dt.timedelta(days=n)

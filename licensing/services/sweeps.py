@@ -1,0 +1,48 @@
+"""Deadline sweeps over applications: overdue deadlines raise an alert and are flagged,
+never auto-approved (§1.2 [D]); notify-and-commit cases whose automatic check did not
+run are retried."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from licensing import conf
+from licensing.models import Application, AppStatus, Deadline
+from licensing.services.applications import application_auto_check
+from licensing.services.common import today
+from regulator import audit
+
+
+def deadline_overdue_sweep(*, day: dt.date | None = None) -> int:
+    day = day or today()
+    flagged = 0
+    for pk, app_id, kind, due in list(
+        Deadline.objects.filter(met_at__isnull=True, overdue_at__isnull=True, due_on__lt=day).values_list(
+            "pk", "application_id", "kind", "due_on"
+        )
+    ):
+        with transaction.atomic():
+            if Deadline.objects.filter(pk=pk, overdue_at__isnull=True).update(overdue_at=timezone.now()) != 1:
+                continue
+            audit.record(
+                actor="sweep",
+                action="licensing.deadline.overdue",
+                object_type="licensing.application",
+                object_id=app_id,
+                after={"deadline": kind, "due_on": due},
+            )
+            flagged += 1
+    return flagged
+
+
+def auto_check_retry_sweep() -> int:
+    cutoff = timezone.now() - dt.timedelta(minutes=int(conf.get("AUTO_CHECK_RETRY_MINUTES")))
+    ids = Application.objects.filter(
+        status=AppStatus.SUBMITTED_WITH_COMMITMENT, submitted_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    done = 0
+    for pk in list(ids):
+        app = application_auto_check(application_id=pk, actor="sweep")
+        done += int(app is not None and app.status != AppStatus.SUBMITTED_WITH_COMMITMENT)
+    return done
