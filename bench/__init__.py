@@ -1,0 +1,1 @@
+"""`make bench`: performance measurements on PostgreSQL (DESIGN.md, Performance targets)."""

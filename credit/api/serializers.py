@@ -1,0 +1,356 @@
+"""Shape-only serializers for the credit API. Public ones carry no personal data."""
+
+from rest_framework import serializers
+
+from credit.models import (
+    Account,
+    LedgerEntry,
+    ListEffect,
+    ListEntry,
+    ListEvent,
+    ListKind,
+    Objection,
+    RemovalReason,
+    RepairRequest,
+    Rule,
+    Sanction,
+)
+
+
+class RuleOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Rule
+        fields = [
+            "code",
+            "description_en",
+            "description_zh",
+            "points",
+            "list_effect",
+            "legal_basis",
+            "validity_months",
+            "version",
+            "active",
+            "updated_at",
+        ]
+
+
+class RuleInput(serializers.Serializer):
+    code = serializers.RegexField(r"^[A-Za-z][A-Za-z0-9_]{1,63}$")
+    description_en = serializers.CharField(max_length=300)
+    description_zh = serializers.CharField(max_length=300)
+    points = serializers.IntegerField(min_value=-1000, max_value=1000)
+    list_effect = serializers.ChoiceField(choices=ListEffect.choices, default=ListEffect.NONE)
+    legal_basis = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    validity_months = serializers.IntegerField(min_value=0, max_value=600, default=12)
+    active = serializers.BooleanField(default=True)
+
+
+class RuleUpdateInput(RuleInput):
+    code = None
+
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+
+
+class LedgerEntryOutput(serializers.ModelSerializer):
+    uscc = serializers.CharField(source="enterprise.uscc")
+    rule = serializers.CharField(source="rule.code")
+
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "id",
+            "uscc",
+            "rule",
+            "rule_version",
+            "kind",
+            "points",
+            "effective_at",
+            "recorded_at",
+            "expires_at",
+            "reverses",
+            "source_ref",
+            "actor_label",
+            "note",
+        ]
+
+
+class EventInput(serializers.Serializer):
+    uscc = serializers.CharField(max_length=40)
+    rule = serializers.CharField(max_length=64)
+    source_ref = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    effective_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class AccountOutput(serializers.ModelSerializer):
+    uscc = serializers.CharField(source="enterprise.uscc")
+    name = serializers.CharField(source="enterprise.name")
+
+    class Meta:
+        model = Account
+        fields = [
+            "uscc",
+            "name",
+            "score",
+            "grade",
+            "on_bad_list",
+            "on_dishonest_list",
+            "entry_count",
+            "updated_at",
+        ]
+
+
+class BreakdownItem(serializers.ModelSerializer):
+    rule = serializers.CharField(source="rule.code")
+    description_en = serializers.CharField(source="rule.description_en")
+    description_zh = serializers.CharField(source="rule.description_zh")
+
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "id",
+            "rule",
+            "rule_version",
+            "description_en",
+            "description_zh",
+            "points",
+            "effective_at",
+            "expires_at",
+            "source_ref",
+        ]
+
+
+class AccountDetailOutput(serializers.Serializer):
+    uscc = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.IntegerField()
+    grade = serializers.CharField()
+    on_bad_list = serializers.BooleanField()
+    on_dishonest_list = serializers.BooleanField()
+    base = serializers.IntegerField()
+    computed_score = serializers.IntegerField(help_text="base + the points of the entries listed")
+    entries = BreakdownItem(many=True)
+
+
+class ListEventOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ListEvent
+        fields = ["id", "from_status", "to_status", "action", "actor_label", "reason", "occurred_at"]
+
+
+class ListEntryOutput(serializers.ModelSerializer):
+    rule = serializers.CharField(source="rule.code")
+
+    class Meta:
+        model = ListEntry
+        fields = [
+            "id",
+            "enterprise_name",
+            "enterprise_uscc",
+            "province",
+            "licence_numbers",
+            "list_kind",
+            "rule",
+            "rule_version",
+            "reason",
+            "legal_basis",
+            "authority",
+            "source_ref",
+            "status",
+            "removal_reason",
+            "decided_on",
+            "notified_on",
+            "objection_due_on",
+            "published_on",
+            "effective_on",
+            "retention_until",
+            "end_on",
+            "ledger_entry",
+            "updated_at",
+        ]
+
+
+class ListEntryDetailOutput(ListEntryOutput):
+    events = ListEventOutput(many=True, read_only=True)
+
+    class Meta(ListEntryOutput.Meta):
+        fields = [*ListEntryOutput.Meta.fields, "events"]
+
+
+class ListEntryInput(serializers.Serializer):
+    uscc = serializers.CharField(max_length=40)
+    list_kind = serializers.ChoiceField(choices=ListKind.choices)
+    rule = serializers.CharField(max_length=64)
+    reason = serializers.CharField(max_length=2000)
+    authority = serializers.CharField(max_length=200)
+    source_ref = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    licence_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, default=list, max_length=20
+    )
+    immediate = serializers.BooleanField(default=False)
+    notify = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class RemoveInput(ReasonInput):
+    removal_reason = serializers.ChoiceField(
+        choices=[
+            (RemovalReason.REPORT_FILED, RemovalReason.REPORT_FILED.label),
+            (RemovalReason.WITHDRAWN, RemovalReason.WITHDRAWN.label),
+        ]
+    )
+
+
+class ObjectionOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Objection
+        fields = [
+            "id",
+            "entry",
+            "status",
+            "grounds",
+            "filed_at",
+            "reply_due_on",
+            "answered_at",
+            "answer",
+            "overdue_flagged_at",
+        ]
+
+
+class ObjectionInput(serializers.Serializer):
+    grounds = serializers.CharField(max_length=5000)
+
+
+class ObjectionDecisionInput(serializers.Serializer):
+    upheld = serializers.BooleanField()
+    answer = serializers.CharField(max_length=5000)
+
+
+class RepairOutput(serializers.ModelSerializer):
+    class Meta:
+        model = RepairRequest
+        fields = [
+            "id",
+            "entry",
+            "status",
+            "statement",
+            "commitment",
+            "filed_at",
+            "accept_due_on",
+            "decide_due_on",
+            "accepted_at",
+            "decided_at",
+            "note",
+            "overdue_flagged_at",
+        ]
+
+
+class RepairInput(serializers.Serializer):
+    statement = serializers.CharField(max_length=5000)
+    commitment = serializers.CharField(max_length=5000)
+
+
+class RepairAcceptInput(serializers.Serializer):
+    accepted = serializers.BooleanField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RepairDecideInput(serializers.Serializer):
+    granted = serializers.BooleanField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class SanctionOutput(serializers.ModelSerializer):
+    uscc = serializers.CharField(source="enterprise.uscc")
+
+    class Meta:
+        model = Sanction
+        fields = ["id", "uscc", "kind", "starts_on", "until", "reason", "source_ref", "created_at"]
+
+
+class RestrictionsOutput(serializers.Serializer):
+    score = serializers.IntegerField()
+    grade = serializers.CharField()
+    on_bad_list = serializers.BooleanField()
+    on_dishonest_list = serializers.BooleanField()
+    may_notify_commit = serializers.BooleanField()
+    may_apply_licence = serializers.BooleanField()
+    may_renew_licence = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    stratum = serializers.CharField()
+    sampling_multiplier = serializers.FloatField()
+    fixed_sampling_rate = serializers.FloatField(allow_null=True)
+    active_sanctions = serializers.ListField(child=serializers.CharField())
+
+
+# --- public ---------------------------------------------------------------------------------
+
+PUBLIC_LIST_FIELDS = [
+    "id",
+    "enterprise_name",
+    "enterprise_uscc",
+    "licence_numbers",
+    "list_kind",
+    "reason",
+    "legal_basis",
+    "authority",
+    "decided_on",
+    "published_on",
+    "effective_on",
+    "end_on",
+    "status",
+    "removal_reason",
+    "province",
+]
+
+
+class PublicListEntry(serializers.ModelSerializer):
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ListEntry
+        fields = PUBLIC_LIST_FIELDS
+
+    def get_status(self, obj: ListEntry) -> str:
+        return "active" if obj.status == "published" else "removed"
+
+
+class PublicListChange(PublicListEntry):
+    change = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField()
+
+    class Meta(PublicListEntry.Meta):
+        fields = [*PUBLIC_LIST_FIELDS, "change", "updated_at"]
+
+    def get_change(self, obj: ListEntry) -> str:
+        since = self.context["since"]
+        if obj.status == "removed":
+            return "removed"
+        return "added" if obj.published_at and obj.published_at > since else "changed"
+
+
+class PublicListQuery(serializers.Serializer):
+    list = serializers.ChoiceField(choices=ListKind.choices, required=False)
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    province = serializers.RegexField(r"^\d{2}$", required=False, allow_blank=True, default="")
+    status = serializers.ChoiceField(choices=["active", "removed", "all"], default="active")
+
+
+class ChangesQuery(serializers.Serializer):
+    since = serializers.DateTimeField()
+
+
+class PublicCreditOutput(serializers.Serializer):
+    uscc = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.IntegerField()
+    grade = serializers.CharField()
+    on_bad_list = serializers.BooleanField()
+    on_dishonest_list = serializers.BooleanField()
+    active_listings = PublicListEntry(many=True)
+    listing_history = PublicListEntry(many=True)

@@ -1,0 +1,64 @@
+"""Credit policy values (REGULATION.md §2, §3). Each is a setting: override with
+``TELEREG_<NAME>`` (JSON) in the environment or in Django settings. Never literals in code."""
+
+from typing import Any
+
+from django.conf import settings
+
+_DEFAULTS: dict[str, Any] = {
+    # §2.4 [F S18]: base score and grade floors, best grade first; below the last floor is C.
+    "CREDIT_BASE_SCORE": 100,
+    "CREDIT_GRADE_FLOORS": [["AA", 100], ["A", 80], ["B", 60]],
+    "CREDIT_LOWEST_GRADE": "C",
+    # §2.4 default model [D]: points count over a rolling 12 months (a rule may differ).
+    "CREDIT_DEFAULT_POINTS_MONTHS": 12,
+    # §2.3 [D]: objection window and reply, in working days.
+    "CREDIT_OBJECTION_WINDOW_WORKING_DAYS": 10,
+    "CREDIT_OBJECTION_REPLY_WORKING_DAYS": 15,
+    # §2.3 [D]: repair acceptance / decision / register update, working days.
+    "CREDIT_REPAIR_ACCEPT_WORKING_DAYS": 5,
+    "CREDIT_REPAIR_DECIDE_WORKING_DAYS": 10,
+    "CREDIT_REPAIR_UPDATE_WORKING_DAYS": 3,
+    # §2.3 [D]: earliest repair after publication, in months, per list.
+    "CREDIT_REPAIR_EARLIEST_MONTHS": {"bad": 3, "dishonest": 12},
+    # §2.3 [D]: revocation-based dishonest entries cannot be repaired.
+    "CREDIT_NON_REPAIRABLE_RULES": ["DISHONEST_REVOKED"],
+    # §2.3 [D]: retention per list in years, auto-removed after it.
+    "CREDIT_RETENTION_YEARS": {"bad": 3, "dishonest": 3},
+    # §2.3 [D]: a second penalty-based bad entry within N years escalates to the dishonest list.
+    "CREDIT_ESCALATION_YEARS": 3,
+    "CREDIT_ESCALATION_SOURCE_RULES": ["BAD_PENALTY"],
+    "CREDIT_ESCALATION_RULE": "DISHONEST_ESCALATION",
+    # The written notice of an intended listing goes out with the decision (the platform
+    # shows it to the enterprise at once), starting the objection window; False leaves
+    # proposals for a supervisor to notify.
+    "CREDIT_NOTIFY_ON_PROPOSE": True,
+    # Publish entries whose objection window passed with no pending objection (daily sweep).
+    "CREDIT_AUTO_PUBLISH": True,
+    # §2.4 [F S18]: C grade → no applications; [I] notify-and-commit only for clean firms.
+    "CREDIT_APPLY_BLOCKED_GRADES": ["C"],
+    "CREDIT_NOTIFY_COMMIT_BLOCKED_GRADES": ["C"],
+    "CREDIT_NOTIFY_COMMIT_BLOCKED_BY_BAD_LIST": True,
+    # Which dated sanctions block what (§1.1, §1.3, §1.5).
+    "CREDIT_SANCTION_BLOCKS": {
+        "application_ban": ["apply", "notify_commit"],
+        "renewal_ban": ["renew"],
+        "notify_commit_ban": ["notify_commit"],
+        "licence_ban": ["apply", "renew", "notify_commit"],
+    },
+    # §3 [D]: grade multipliers; fixed rates for the dishonest (always), C (100%) and bad strata.
+    "CREDIT_SAMPLING_MULTIPLIERS": {"grade_AA": 0.5, "grade_A": 1.0, "grade_B": 2.0},
+    "CREDIT_SAMPLING_FIXED_RATES": {"dishonest": 1.0, "grade_C": 1.0, "bad": 0.2},
+    # Public list CSV export cap (rows).
+    "CREDIT_CSV_MAX_ROWS": 200_000,
+}
+
+
+def get(name: str) -> Any:
+    return getattr(settings, f"TELEREG_{name}", _DEFAULTS[name])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DEFAULTS:
+        return get(name)
+    raise AttributeError(name)

@@ -1,0 +1,245 @@
+"""Credit reads. Other apps call ``restrictions_for`` and ``account_get``; the API's reads
+are scoped to the actor (enterprise users see only their own; missing = forbidden = 404)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.api import NotFound
+from credit import conf, scoring
+from credit.models import (
+    Account,
+    EntryKind,
+    LedgerEntry,
+    ListEntry,
+    ListStatus,
+    Objection,
+    RepairRequest,
+    Rule,
+    Sanction,
+)
+from credit.services.common import grade_of
+from regulator import uscc as uscc_mod
+from regulator.models import Enterprise
+from regulator.selectors import enterprise_scope
+
+
+def account_get(enterprise) -> Account:
+    """The account row; an enterprise with none reads as the base score (nothing is created)."""
+    acc = Account.objects.filter(pk=enterprise.pk).first()
+    if acc is None:
+        base = conf.get("CREDIT_BASE_SCORE")
+        acc = Account(enterprise_id=enterprise.pk, score=base, grade=grade_of(base, False))
+    return acc
+
+
+@dataclass(frozen=True)
+class Restrictions:
+    score: int
+    grade: str
+    on_bad_list: bool
+    on_dishonest_list: bool
+    may_notify_commit: bool
+    may_apply_licence: bool
+    may_renew_licence: bool
+    reasons: list[str] = field(default_factory=list)
+    stratum: str = ""
+    sampling_multiplier: float = 1.0
+    # Strata sampled at a fixed rate (dishonest and C: always; bad: 20%, §3) instead of
+    # base rate × multiplier; None for the grade-multiplied strata.
+    fixed_sampling_rate: float | None = None
+    active_sanctions: list[str] = field(default_factory=list)
+
+    @property
+    def always_include(self) -> bool:
+        return self.fixed_sampling_rate is not None and self.fixed_sampling_rate >= 1.0
+
+    def sampling_rate(self, base_rate: float) -> float:
+        if self.fixed_sampling_rate is not None:
+            return self.fixed_sampling_rate
+        return min(1.0, base_rate * self.sampling_multiplier)
+
+
+def active_sanctions(enterprise, on: dt.date | None = None) -> list[Sanction]:
+    on = on or timezone.localdate()
+    return list(Sanction.objects.filter(enterprise_id=enterprise.pk, starts_on__lte=on, until__gte=on))
+
+
+def restrictions_for(enterprise) -> Restrictions:
+    """One policy answer for other apps (issue 3 §6): what this enterprise may do now."""
+    acc = account_get(enterprise)
+    reasons: list[str] = []
+    blocked: set[str] = set()
+    if acc.on_dishonest_list:
+        blocked |= {"apply", "renew", "notify_commit"}
+        reasons.append(_("On the dishonest list: no licence or renewal (REGULATION §2.2)."))
+    if acc.on_bad_list and conf.get("CREDIT_NOTIFY_COMMIT_BLOCKED_BY_BAD_LIST"):
+        blocked.add("notify_commit")
+        reasons.append(_("On the bad-operation list: no notify-and-commit; use the standard path."))
+    if acc.grade in conf.get("CREDIT_APPLY_BLOCKED_GRADES"):
+        blocked.add("apply")
+        reasons.append(_("Credit grade %(g)s: no new applications (REGULATION §2.4).") % {"g": acc.grade})
+    if acc.grade in conf.get("CREDIT_NOTIFY_COMMIT_BLOCKED_GRADES"):
+        blocked.add("notify_commit")
+        reasons.append(_("Credit grade %(g)s: no notify-and-commit.") % {"g": acc.grade})
+    blocks = conf.get("CREDIT_SANCTION_BLOCKS")
+    sanctions = active_sanctions(enterprise)
+    for s in sanctions:
+        what = set(blocks.get(s.kind, []))
+        if what:
+            blocked |= what
+            reasons.append(
+                _("%(kind)s until %(until)s: %(reason)s")
+                % {"kind": s.kind, "until": s.until.isoformat(), "reason": s.reason}
+            )
+    stratum = scoring.stratum_for(
+        grade=acc.grade, on_bad_list=acc.on_bad_list, on_dishonest_list=acc.on_dishonest_list
+    )
+    fixed = conf.get("CREDIT_SAMPLING_FIXED_RATES").get(stratum)
+    multiplier = float(conf.get("CREDIT_SAMPLING_MULTIPLIERS").get(stratum, 1.0))
+    return Restrictions(
+        score=acc.score,
+        grade=acc.grade,
+        on_bad_list=acc.on_bad_list,
+        on_dishonest_list=acc.on_dishonest_list,
+        may_notify_commit="notify_commit" not in blocked,
+        may_apply_licence="apply" not in blocked,
+        may_renew_licence="renew" not in blocked,
+        reasons=list(dict.fromkeys(reasons)),
+        stratum=stratum,
+        sampling_multiplier=multiplier,
+        fixed_sampling_rate=float(fixed) if fixed is not None else None,
+        active_sanctions=[s.kind for s in sanctions],
+    )
+
+
+# --- scoped reads for the API -------------------------------------------------------------
+
+
+def enterprise_for(*, actor, code: str) -> Enterprise:
+    ent = enterprise_scope(actor, Enterprise.objects.all()).filter(uscc=uscc_mod.normalise(code)).first()
+    if ent is None:
+        raise NotFound(_("Not found."))
+    return ent
+
+
+def rule_list() -> QuerySet[Rule]:
+    return Rule.objects.all()
+
+
+def rule_get(code: str) -> Rule:
+    rule = Rule.objects.prefetch_related("versions").filter(code=code).first()
+    if rule is None:
+        raise NotFound(_("Not found."))
+    return rule
+
+
+def ledger_list(*, actor) -> QuerySet[LedgerEntry]:
+    return enterprise_scope(actor, LedgerEntry.objects.select_related("rule", "enterprise")).order_by("-id")
+
+
+def account_list(*, actor) -> QuerySet[Account]:
+    return enterprise_scope(actor, Account.objects.select_related("enterprise")).order_by("enterprise__uscc")
+
+
+def account_breakdown(enterprise) -> dict:
+    """Which entries make the score: base + every posting not yet reversed or expired.
+
+    Compensated pairs sum to zero, so this equals base + the sum of all entries.
+    """
+    acc = account_get(enterprise)
+    live = (
+        LedgerEntry.objects.filter(enterprise_id=enterprise.pk, kind=EntryKind.POSTING)
+        .filter(~Exists(LedgerEntry.objects.filter(reverses_id=OuterRef("pk"))))
+        .select_related("rule")
+        .order_by("effective_at", "id")
+    )
+    base = conf.get("CREDIT_BASE_SCORE")
+    items = list(live)
+    return {
+        "account": acc,
+        "base": base,
+        "entries": items,
+        "computed_score": scoring.score_of(base, (e.points for e in items)),
+    }
+
+
+def list_entry_list(*, actor) -> QuerySet[ListEntry]:
+    return enterprise_scope(actor, ListEntry.objects.select_related("rule"))
+
+
+def list_entry_get(*, actor, pk: int) -> ListEntry:
+    entry = list_entry_list(actor=actor).prefetch_related("events").filter(pk=pk).first()
+    if entry is None:
+        raise NotFound(_("Not found."))
+    return entry
+
+
+def objection_list(*, actor) -> QuerySet[Objection]:
+    return enterprise_scope(actor, Objection.objects.select_related("entry"))
+
+
+def repair_list(*, actor) -> QuerySet[RepairRequest]:
+    return enterprise_scope(actor, RepairRequest.objects.select_related("entry"))
+
+
+def sanction_list(*, actor) -> QuerySet[Sanction]:
+    return enterprise_scope(actor, Sanction.objects.select_related("enterprise"))
+
+
+# --- public reads (published data only, no personal data) ----------------------------------
+
+PUBLIC_STATUSES = {"active": [ListStatus.PUBLISHED], "removed": [ListStatus.REMOVED]}
+
+
+def public_list_entries(
+    *, list_kind: str | None = None, q: str = "", province: str = "", status: str = "active"
+) -> QuerySet[ListEntry]:
+    qs = ListEntry.objects.filter(published_on__isnull=False)
+    if status in PUBLIC_STATUSES:
+        qs = qs.filter(status__in=PUBLIC_STATUSES[status])
+    if list_kind:
+        qs = qs.filter(list_kind=list_kind)
+    if province:
+        qs = qs.filter(province=province)
+    q = (q or "").strip()
+    if q:
+        code = uscc_mod.normalise(q)
+        if len(code) == 18 and code.isalnum() and code.isascii():
+            qs = qs.filter(enterprise_uscc=code)
+        else:
+            # Both columns carry a trigram index on UPPER(...) (migration 0002).
+            qs = qs.filter(Q(enterprise_name__icontains=q) | Q(licence_numbers__icontains=q))
+    return qs.order_by("-published_on", "-id")
+
+
+def public_list_changes(*, since: dt.datetime) -> QuerySet[ListEntry]:
+    return ListEntry.objects.filter(published_on__isnull=False, updated_at__gt=since).order_by(
+        "updated_at", "id"
+    )
+
+
+def public_credit(code: str) -> dict:
+    """Score and grade (one indexed row) plus active and historic published listings."""
+    norm = uscc_mod.normalise(code)
+    acc = Account.objects.select_related("enterprise").filter(enterprise__uscc=norm).first()
+    if acc is None:
+        ent = Enterprise.objects.filter(uscc=norm).first()
+        if ent is None:
+            raise NotFound(_("Not found."))
+        acc = account_get(ent)
+        acc.enterprise = ent
+    listings = list(
+        ListEntry.objects.filter(enterprise_id=acc.enterprise_id, published_on__isnull=False).order_by(
+            "-published_on", "-id"
+        )
+    )
+    return {
+        "enterprise": acc.enterprise,
+        "account": acc,
+        "active": [e for e in listings if e.status == ListStatus.PUBLISHED],
+        "history": [e for e in listings if e.status != ListStatus.PUBLISHED],
+    }

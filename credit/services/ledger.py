@@ -1,0 +1,223 @@
+"""The points ledger (issue 3 §2–3): append-only postings, compensating entries, and the
+account kept current in the same transaction under the account's row lock."""
+
+import datetime as dt
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.api import ApplicationError, Conflict, NotFound
+from credit import scoring
+from credit.models import Account, EntryKind, LedgerEntry, Rule
+from credit.services.common import account_snapshot, actor_fields, grade_of, lock_account
+from regulator import audit, canonical
+
+
+def rule_by_code(code: str) -> Rule:
+    rule = Rule.objects.filter(code=code).first()
+    if rule is None:
+        raise ApplicationError(
+            _("Unknown credit rule."), errors={"rule": [_("No rule with code %s.") % code]}
+        )
+    if not rule.active:
+        raise ApplicationError(_("This credit rule is retired."), errors={"rule": [_("Retired rule.")]})
+    return rule
+
+
+def _content_hash(rule_code: str, source_ref: str, note: str, effective_at: dt.datetime | None) -> str:
+    body = {
+        "rule": rule_code,
+        "source_ref": source_ref,
+        "note": note,
+        "effective_at": effective_at.isoformat() if effective_at else None,
+    }
+    return hashlib.sha256(canonical.dumps(body).encode()).hexdigest()
+
+
+def _entry_record(entry: LedgerEntry) -> dict:
+    return {
+        "enterprise": entry.enterprise_id,
+        "rule": entry.rule.code,
+        "rule_version": entry.rule_version,
+        "kind": entry.kind,
+        "points": entry.points,
+        "effective_at": entry.effective_at,
+        "expires_at": entry.expires_at,
+        "reverses": entry.reverses_id,
+        "source_ref": entry.source_ref,
+    }
+
+
+def append_entry(
+    *,
+    account: Account,
+    actor,
+    rule: Rule,
+    rule_version: int,
+    kind: str,
+    points: int,
+    effective_at: dt.datetime,
+    expires_at: dt.datetime | None = None,
+    reverses: LedgerEntry | None = None,
+    source_ref: str = "",
+    note: str = "",
+    idempotency_key: str | None = None,
+    content_hash: str = "",
+) -> LedgerEntry:
+    """Insert one entry and move the (already locked) account by its points."""
+    user, label = actor_fields(actor)
+    before = account_snapshot(account)
+    entry = LedgerEntry(
+        enterprise_id=account.pk,
+        rule=rule,
+        rule_version=rule_version,
+        kind=kind,
+        points=points,
+        effective_at=effective_at,
+        recorded_at=timezone.now(),
+        expires_at=expires_at,
+        reverses=reverses,
+        source_ref=source_ref,
+        actor=user,
+        actor_label=label,
+        note=note,
+        idempotency_key=idempotency_key,
+        content_hash=content_hash,
+    )
+    entry.save(force_insert=True)
+    account.score += points
+    account.entry_count += 1
+    account.last_entry_id = entry.pk
+    account.grade = grade_of(account.score, account.on_dishonest_list)
+    account.save(update_fields=["score", "entry_count", "last_entry_id", "grade", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=f"credit.ledger_{kind}",
+        obj=entry,
+        before=before,
+        after={**_entry_record(entry), **account_snapshot(account)},
+        reason=note,
+    )
+    return entry
+
+
+def post_locked(
+    *,
+    account: Account,
+    actor,
+    rule: Rule,
+    source_ref: str = "",
+    note: str = "",
+    effective_at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+    content_hash: str = "",
+) -> LedgerEntry:
+    effective = effective_at or timezone.now()
+    return append_entry(
+        account=account,
+        actor=actor,
+        rule=rule,
+        rule_version=rule.version,
+        kind=EntryKind.POSTING,
+        points=rule.points,
+        effective_at=effective,
+        expires_at=scoring.expires_at(effective, rule.validity_months),
+        source_ref=source_ref,
+        note=note,
+        idempotency_key=idempotency_key,
+        content_hash=content_hash,
+    )
+
+
+def ledger_post(
+    *,
+    actor,
+    enterprise,
+    rule_code: str,
+    source_ref: str = "",
+    note: str = "",
+    effective_at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+) -> LedgerEntry:
+    """Post the rule's current points for an enterprise.
+
+    With an idempotency key already used for this enterprise: same content → the existing
+    entry; different content → Conflict. The key is checked after taking the account lock,
+    so two concurrent retries cannot both insert.
+    """
+    if effective_at is not None and timezone.is_naive(effective_at):
+        raise ApplicationError(
+            _("Times must carry a time zone."), errors={"effective_at": [_("Naive time.")]}
+        )
+    if effective_at is not None and effective_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ApplicationError(
+            _("Credit events cannot take effect in the future."),
+            errors={"effective_at": [_("In the future.")]},
+        )
+    if idempotency_key is not None and not (0 < len(idempotency_key) <= 255):
+        raise ApplicationError(
+            _("Idempotency key must be 1 to 255 characters."), errors={"idempotency_key": [_("Bad length.")]}
+        )
+    digest = _content_hash(rule_code, source_ref, note, effective_at)
+    with transaction.atomic():
+        account = lock_account(enterprise.pk)
+        if idempotency_key:
+            existing = LedgerEntry.objects.filter(
+                enterprise_id=enterprise.pk, idempotency_key=idempotency_key
+            ).first()
+            if existing is not None:
+                if existing.content_hash != digest:
+                    raise Conflict(
+                        _("This idempotency key was already used with different content."),
+                        code="idempotency_key_reused",
+                    )
+                return existing
+        rule = rule_by_code(rule_code)
+        return post_locked(
+            account=account,
+            actor=actor,
+            rule=rule,
+            source_ref=source_ref,
+            note=note,
+            effective_at=effective_at,
+            idempotency_key=idempotency_key,
+            content_hash=digest,
+        )
+
+
+def compensate_locked(*, account: Account, actor, original: LedgerEntry, kind: str, note: str) -> LedgerEntry:
+    """Post the entry that cancels ``original`` (a correction or an expiry)."""
+    if original.kind != EntryKind.POSTING:
+        raise Conflict(_("Only postings can be reversed or expired."))
+    if LedgerEntry.objects.filter(reverses=original).exists():
+        raise Conflict(_("This entry has already been reversed or has expired."), code="already_compensated")
+    effective = original.expires_at if kind == EntryKind.EXPIRY else original.effective_at
+    return append_entry(
+        account=account,
+        actor=actor,
+        rule=original.rule,
+        rule_version=original.rule_version,
+        kind=kind,
+        points=-original.points,
+        effective_at=effective or timezone.now(),
+        reverses=original,
+        source_ref=original.source_ref,
+        note=note,
+    )
+
+
+def ledger_reverse(*, actor, entry_id: int, reason: str) -> LedgerEntry:
+    """A correction: a compensating entry pointing at the posting it reverses."""
+    if not reason.strip():
+        raise ApplicationError(_("A reason is required."), errors={"reason": [_("Required.")]})
+    ent_id = LedgerEntry.objects.filter(pk=entry_id).values_list("enterprise_id", flat=True).first()
+    if ent_id is None:
+        raise NotFound(_("Not found."))
+    with transaction.atomic():
+        account = lock_account(ent_id)
+        original = LedgerEntry.objects.select_related("rule").get(pk=entry_id)
+        return compensate_locked(
+            account=account, actor=actor, original=original, kind=EntryKind.REVERSAL, note=reason
+        )

@@ -1,0 +1,25 @@
+"""Thin Celery tasks: one service call each (credit/schedule.py runs them daily)."""
+
+from celery import shared_task
+
+from credit import services
+
+
+@shared_task
+def expire_points() -> int:
+    return services.sweep_expire_points()
+
+
+@shared_task
+def publish_due() -> int:
+    return services.sweep_publish_due()
+
+
+@shared_task
+def expire_listings() -> int:
+    return services.sweep_expire_listings()
+
+
+@shared_task
+def flag_overdue() -> dict:
+    return services.sweep_flag_overdue()
