@@ -25,19 +25,22 @@ class RequestIdMiddleware:
 
 
 class RejectNulMiddleware:
-    """PostgreSQL text cannot hold NUL bytes: a NUL in the path, query string or a cookie
-    would reach a query (session lookup, filters) and fail there. Refuse it up front."""
+    """PostgreSQL text cannot hold NUL bytes: a NUL in the path, the query string or any
+    header (a cookie's session key, an ``Authorization: Token`` key) would reach a query and
+    fail there with a 500. Refuse such requests up front with a 400."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        suspects = [request.path, request.META.get("QUERY_STRING", ""), request.META.get("HTTP_COOKIE", "")]
-        if any("\x00" in part or "%00" in part for part in suspects):
+        query = request.META.get("QUERY_STRING", "")
+        headers = (v for k, v in request.META.items() if k.startswith("HTTP_") and isinstance(v, str))
+        if "\x00" in request.path or "%00" in query or "\x00" in query or any("\x00" in v for v in headers):
             from django.http import JsonResponse
+            from django.utils.translation import gettext as _
 
             return JsonResponse(
-                {"message": "NUL bytes are not allowed in requests.", "code": "invalid", "errors": {}},
+                {"message": _("NUL bytes are not allowed in requests."), "code": "invalid", "errors": {}},
                 status=400,
             )
         return self.get_response(request)

@@ -181,7 +181,9 @@ def _post_missing(ent: Enterprise, year: int, ref: str) -> None:
         status__in=[LicenceStatus.CANCELLED, LicenceStatus.REVOKED]
     )
     numbers = list(lic.values_list("number", flat=True))
-    authority = issuer_name(lic.first().issuer)["name_zh"] if numbers else ""
+    # The issuer of the licence decides; with none left in force, the enterprise's
+    # provincial communications administration (its place of registration, §1.6).
+    authority = issuer_name(lic.first().issuer if numbers else ent.province)["name_zh"]
     # The listing posts the rule's ledger entry (BAD_ANNUAL_REPORT) itself, once per source_ref.
     credit.list_entry_propose(
         actor="sweep",

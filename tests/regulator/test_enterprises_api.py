@@ -207,8 +207,15 @@ class TestIdempotency:
 
 
 def test_our_own_messages_translate_to_chinese(api, officer, ent_a):
-    body = api(officer).post(
-        URL, payload(uscc=ent_a.uscc, province=ent_a.province), format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
-    ).json()
+    body = (
+        api(officer)
+        .post(
+            URL,
+            payload(uscc=ent_a.uscc, province=ent_a.province),
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
+        .json()
+    )
     assert body["message"] == "该统一社会信用代码的企业已登记。"
     assert body["errors"]["uscc"] == ["已登记。"]

@@ -39,3 +39,17 @@ def test_schema_documents_public_contract(client, db):
         "/api/v1/audit-events/",
     ]:
         assert path in schema["paths"], path
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"HTTP_AUTHORIZATION": "Token abc\x00def"},
+        {"HTTP_COOKIE": "sessionid=ab\x00cd"},
+        {"QUERY_STRING": "q=a%00b"},
+    ],
+)
+def test_nul_bytes_are_a_400_not_a_500(client, db, extra):
+    response = client.get("/api/v1/enterprises/", **extra)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
