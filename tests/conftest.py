@@ -96,3 +96,26 @@ def _fresh_calendar_cache():
     calendar.invalidate()
     yield
     calendar.invalidate()
+
+
+def reseed_reference_data() -> None:
+    """Put back what data migrations load (credit rules, licensing catalogue)."""
+    import importlib
+
+    from django.apps import apps
+
+    from licensing import services as licensing_services
+
+    importlib.import_module("credit.migrations.0002_append_only_search_and_seed").seed(apps, None)
+    licensing_services.catalogue_sync(actor="test")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """A transactional test runs on a database that an earlier one may have flushed, which
+    also removes rows loaded by data migrations; reload them so test order never matters."""
+    marker = request.node.get_closest_marker("django_db")
+    if not ((marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    reseed_reference_data()

@@ -1,6 +1,6 @@
 """Every credit write. Other apps call these (DESIGN.md: cross-app writes go through services)."""
 
-from credit.services.ledger import ledger_post, ledger_reverse
+from credit.services.ledger import Posting, ledger_post, ledger_post_batch, ledger_reverse
 from credit.services.lists import (
     list_entry_notify,
     list_entry_propose,
@@ -27,7 +27,9 @@ from credit.services.sweeps import (
 )
 
 __all__ = [
+    "Posting",
     "ledger_post",
+    "ledger_post_batch",
     "ledger_reverse",
     "list_entry_notify",
     "list_entry_propose",

@@ -3,13 +3,16 @@ account kept current in the same transaction under the account's row lock."""
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict, NotFound
-from credit import scoring
+from credit import conf, scoring
 from credit.models import Account, EntryKind, LedgerEntry, Rule
 from credit.services.common import account_snapshot, actor_fields, grade_of, lock_account
 from regulator import audit, canonical
@@ -221,3 +224,125 @@ def ledger_reverse(*, actor, entry_id: int, reason: str) -> LedgerEntry:
         return compensate_locked(
             account=account, actor=actor, original=original, kind=EntryKind.REVERSAL, note=reason
         )
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One line of a batch for ``ledger_post_batch``."""
+
+    enterprise_id: int
+    rule_code: str
+    source_ref: str = ""
+    note: str = ""
+    effective_at: dt.datetime | None = None
+    idempotency_key: str | None = None
+
+
+def ledger_post_batch(*, actor, postings: Sequence[Posting]) -> list[LedgerEntry]:
+    """Post many entries in one transaction: all or nothing (sweeps, quarterly complaint
+    deductions, imports). Same rules as ``ledger_post``, per line.
+
+    Accounts are locked in primary-key order, so two batches (or a batch and single posts,
+    which hold one account at a time) can never deadlock; every account moves by the sum
+    of its lines, under its lock, exactly as if the lines had been posted one by one.
+    Lines whose idempotency key was already used with the same content return the existing
+    entry and post nothing; a key reused with other content fails the whole batch (409).
+    """
+    if not postings:
+        return []
+    now = timezone.now()
+    for i, p in enumerate(postings):
+        if p.effective_at is not None and timezone.is_naive(p.effective_at):
+            raise ApplicationError(
+                _("Times must carry a time zone."), errors={f"{i}.effective_at": [_("Naive time.")]}
+            )
+        if p.idempotency_key is not None and not (0 < len(p.idempotency_key) <= 255):
+            raise ApplicationError(
+                _("Idempotency key must be 1 to 255 characters."),
+                errors={f"{i}.idempotency_key": [_("Bad length.")]},
+            )
+    keys = [(p.enterprise_id, p.idempotency_key) for p in postings if p.idempotency_key]
+    if len(keys) != len(set(keys)):
+        raise ApplicationError(_("An idempotency key appears twice in the batch."), code="duplicate_key")
+    rules = {code: rule_by_code(code) for code in {p.rule_code for p in postings}}
+    ent_ids = sorted({p.enterprise_id for p in postings})
+    with transaction.atomic():
+        base = conf.get("CREDIT_BASE_SCORE")
+        Account.objects.bulk_create(
+            [
+                Account(enterprise_id=e, score=base, grade=grade_of(base, False), updated_at=now)
+                for e in ent_ids
+            ],
+            ignore_conflicts=True,
+        )
+        accounts = {
+            a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ent_ids).order_by("pk")
+        }
+        existing: dict[tuple[int, str], LedgerEntry] = {}
+        if keys:
+            q = Q()
+            for ent_id, key in keys:
+                q |= Q(enterprise_id=ent_id, idempotency_key=key)
+            existing = {(e.enterprise_id, e.idempotency_key): e for e in LedgerEntry.objects.filter(q)}
+        out: list[LedgerEntry | None] = []
+        fresh: list[LedgerEntry] = []
+        user, label = actor_fields(actor)
+        for p in postings:
+            digest = _content_hash(p.rule_code, p.source_ref, p.note, p.effective_at)
+            found = existing.get((p.enterprise_id, p.idempotency_key)) if p.idempotency_key else None
+            if found is not None:
+                if found.content_hash != digest:
+                    raise Conflict(
+                        _("This idempotency key was already used with different content."),
+                        code="idempotency_key_reused",
+                    )
+                out.append(found)
+                continue
+            rule = rules[p.rule_code]
+            effective = p.effective_at or now
+            entry = LedgerEntry(
+                enterprise_id=p.enterprise_id,
+                rule=rule,
+                rule_version=rule.version,
+                kind=EntryKind.POSTING,
+                points=rule.points,
+                effective_at=effective,
+                recorded_at=now,
+                expires_at=scoring.expires_at(effective, rule.validity_months),
+                source_ref=p.source_ref,
+                actor=user,
+                actor_label=label,
+                note=p.note,
+                idempotency_key=p.idempotency_key,
+                content_hash=digest,
+            )
+            fresh.append(entry)
+            out.append(entry)
+        LedgerEntry.objects.bulk_create(fresh, batch_size=500)
+        touched: dict[int, dict] = {}
+        for entry in fresh:
+            acc = accounts[entry.enterprise_id]
+            touched.setdefault(acc.pk, account_snapshot(acc))
+            acc.score += entry.points
+            acc.entry_count += 1
+            acc.last_entry_id = max(acc.last_entry_id or 0, entry.pk)
+        for acc in accounts.values():
+            acc.grade = grade_of(acc.score, acc.on_dishonest_list)
+            acc.updated_at = now
+        Account.objects.bulk_update(
+            [accounts[pk] for pk in touched], ["score", "entry_count", "last_entry_id", "grade", "updated_at"]
+        )
+        audit.record_many(
+            actor=actor,
+            events=[
+                {
+                    "action": f"credit.ledger_{EntryKind.POSTING}",
+                    "object_type": "credit.ledgerentry",
+                    "object_id": e.pk,
+                    "after": _entry_record(e),
+                    "reason": e.note,
+                }
+                for e in fresh
+            ],
+        )
+    return out  # type: ignore[return-value]

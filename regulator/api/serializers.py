@@ -51,6 +51,7 @@ class AuditEventOutput(serializers.ModelSerializer):
             "after",
             "reason",
             "request_id",
+            "seq",
             "prev_hash",
             "hash",
         ]

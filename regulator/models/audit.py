@@ -5,8 +5,11 @@ from django.db import models
 class AuditEvent(models.Model):
     """Append-only, hash-chained record of every state change and decision.
 
-    On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002). ``hash`` covers
-    every other field plus ``prev_hash``; ``regulator.audit.verify_chain`` recomputes it.
+    Writers insert events unsealed (``seq``, ``prev_hash`` and ``hash`` empty) so that no
+    global lock is held inside their transactions; ``regulator.audit.seal`` then chains
+    committed events in batches: ``seq`` is the position in the chain, ``hash`` covers
+    every other field plus ``prev_hash`` and ``seq``. On PostgreSQL a trigger refuses
+    DELETE and every UPDATE except that one-time sealing (migration 0003).
     """
 
     occurred_at = models.DateTimeField(db_index=True)
@@ -21,12 +24,16 @@ class AuditEvent(models.Model):
     after = models.JSONField(null=True, blank=True)
     reason = models.TextField(blank=True)
     request_id = models.CharField(max_length=64, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)
+    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"

@@ -7,10 +7,12 @@ from regulator import audit, tasks
 from regulator.models import IdempotencyRecord
 
 
-def test_audit_chain_task_reports_zero_breaks(db):
+def test_audit_tasks_seal_and_verify(db):
     with transaction.atomic():
         audit.record(actor="t", action="a", object_type="t", object_id=1)
+    assert tasks.audit_seal.delay().get() == 1
     assert tasks.audit_chain_verify.delay().get() == 0
+    assert audit.unsealed_count() == 0
 
 
 def test_idempotency_prune_forgets_only_old_keys(db, officer):
