@@ -123,6 +123,25 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or "kind"; name each enum after its choices class.
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "regulator.models.accounts.Role",
+        "ListKindEnum": "credit.models.ListKind",
+        "ListEffectEnum": "credit.models.ListEffect",
+        "EntryKindEnum": "credit.models.EntryKind",
+        "ListStatusEnum": "credit.models.ListStatus",
+        "RemovalReasonEnum": "credit.models.RemovalReason",
+        "ObjectionStatusEnum": "credit.models.ObjectionStatus",
+        "RepairStatusEnum": "credit.models.RepairStatus",
+        "ServiceKindEnum": "licensing.models.ServiceKind",
+        "ApplicationPathEnum": "licensing.models.Path",
+        "ApplicationKindEnum": "licensing.models.AppKind",
+        "ApplicationStatusEnum": "licensing.models.AppStatus",
+        "DeadlineKindEnum": "licensing.models.DeadlineKind",
+        "LicenceStatusEnum": "licensing.models.LicenceStatus",
+        "PostCheckStatusEnum": "licensing.models.PostCheckStatus",
+        "AnnualReportStatusEnum": "licensing.models.AnnualReportStatus",
+    },
 }
 
 # Background work. The demo uses kombu's filesystem transport, so a worker and beat run

@@ -53,3 +53,11 @@ def test_nul_bytes_are_a_400_not_a_500(client, db, extra):
     response = client.get("/api/v1/enterprises/", **extra)
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+def test_openapi_schema_is_valid_and_warning_free(db, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    assert "/api/v1/public/credit/{uscc}/" in out.read_text()
