@@ -6,17 +6,7 @@ from django.contrib import admin, messages
 from config.api import ApplicationError
 from credit import services
 from credit.models import Account, LedgerEntry, ListEntry, ListEvent, Objection, RepairRequest, Rule, Sanction
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from regulator.admin_tools import ReadOnlyAdmin
 
 
 @admin.register(Rule)

@@ -4,9 +4,10 @@ A score is always ``base + sum(entry points)``; postings that stop counting are
 compensated by expiry entries, so the sum never needs a time filter.
 """
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
+
+from regulator.dates import add_months, add_years  # noqa: F401  (credit code reads them from here)
 
 
 def grade_for(score: int, *, dishonest: bool, floors: Sequence[Sequence], lowest: str) -> str:
@@ -21,18 +22,6 @@ def grade_for(score: int, *, dishonest: bool, floors: Sequence[Sequence], lowest
 
 def score_of(base: int, points: Iterable[int]) -> int:
     return base + sum(points)
-
-
-def add_months(moment: dt.datetime | dt.date, months: int):
-    """Calendar months later, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29)."""
-    total = moment.month - 1 + months
-    year, month = moment.year + total // 12, total % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    return add_months(day, 12 * years)
 
 
 def expires_at(effective_at: dt.datetime, months: int | None) -> dt.datetime | None:

@@ -12,17 +12,7 @@ from licensing.models import (
     PostCheck,
     ServiceCategory,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from regulator.admin_tools import ReadOnlyAdmin
 
 
 @admin.register(ServiceCategory)

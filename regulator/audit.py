@@ -46,6 +46,13 @@ def compute_hash(ev: AuditEvent) -> str:
     return canonical.sha256_hex(_payload(ev))
 
 
+def actor_fields(actor: Any) -> tuple[Any, str]:
+    """(user or None, label) for an actor that is a User or a string such as "sweep"."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return actor, actor.get_username()
+    return None, str(actor) if actor else "system"
+
+
 def record(
     *,
     actor: Any,
@@ -64,11 +71,11 @@ def record(
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = obj.pk if object_id is None else object_id
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    user, label = actor_fields(actor)
     ev = AuditEvent(
         occurred_at=timezone.now(),
-        actor=actor if is_user else None,
-        actor_label=(actor.get_username() if is_user else (str(actor) if actor else "system")),
+        actor=user,
+        actor_label=label,
         action=action,
         object_type=object_type or "",
         object_id=str(object_id if object_id is not None else ""),
@@ -86,13 +93,12 @@ def record_many(*, actor: Any, events: list[dict[str, Any]]) -> list[AuditEvent]
     optionally before, after, reason."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record_many must be called inside transaction.atomic()")
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    label = actor.get_username() if is_user else (str(actor) if actor else "system")
+    user, label = actor_fields(actor)
     now, rid = timezone.now(), context.request_id.get()
     rows = [
         AuditEvent(
             occurred_at=now,
-            actor=actor if is_user else None,
+            actor=user,
             actor_label=label,
             action=e["action"],
             object_type=e["object_type"],

@@ -11,6 +11,7 @@ import hashlib
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -20,6 +21,15 @@ from regulator.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 255
+
+# For @extend_schema(parameters=[OPENAPI_HEADER]) on every idempotent POST.
+OPENAPI_HEADER = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Same key and body return the first result; a different body is 409.",
+)
 
 
 def _request_hash(request) -> str:

@@ -6,7 +6,7 @@ import io
 import django_filters
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, renderers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -16,16 +16,10 @@ from config.api import ApplicationError, NotFound, Pagination
 from credit import conf, selectors, services
 from credit.api import serializers as s
 from credit.models import LedgerEntry, ListEffect, ListEntry
+from regulator.idempotency import OPENAPI_HEADER as IDEMPOTENCY_HEADER
 from regulator.idempotency import idempotent
 from regulator.permissions import roles
 
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Same key and body return the first result; a different body is 409.",
-)
 STAFF_READ = ("officer", "inspector", "handler")
 SUPERVISOR = roles("supervisor", read=STAFF_READ)
 SUPERVISOR_OR_OWN = roles("supervisor", read=(*STAFF_READ, "enterprise"))

@@ -7,13 +7,7 @@ from django.utils import timezone
 
 from credit import conf, scoring
 from credit.models import Account, ListEntry, ListKind, ListStatus
-
-
-def actor_fields(actor: Any) -> tuple[Any, str]:
-    """(user or None, label) for an actor that may be a User or a string like "sweep"."""
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        return actor, actor.get_username()
-    return None, str(actor) if actor else "system"
+from regulator.audit import actor_fields  # noqa: F401  (credit services import it from here)
 
 
 def grade_of(score: int, dishonest: bool) -> str:

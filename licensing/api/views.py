@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -14,17 +14,11 @@ from config.api import Forbidden, NotFound
 from licensing import keys, selectors, services
 from licensing.api import serializers as s
 from licensing.models import AnnualReport, Application, Licence, PostCheck
+from regulator.idempotency import OPENAPI_HEADER as IDEMPOTENCY_HEADER
 from regulator.idempotency import idempotent
 from regulator.models import Role
 from regulator.permissions import roles
 
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Same key and body return the first result; a different body is 409.",
-)
 STAFF_READ = ("supervisor", "inspector", "handler")
 
 

@@ -9,6 +9,8 @@ from credit import services as credit_services_module
 from licensing import conf
 from licensing.models import Application, Deadline
 from regulator import calendar
+from regulator.audit import actor_fields
+from regulator.dates import add_years  # noqa: F401  (re-exported for the licensing services)
 
 
 def today() -> dt.date:
@@ -16,16 +18,7 @@ def today() -> dt.date:
 
 
 def actor_label(actor) -> str:
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        return actor.get_username()
-    return str(actor) if actor else "system"
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    return actor_fields(actor)[1]
 
 
 def resolve_deadline(start: dt.date, kind: str) -> tuple[dt.date, int, str]:

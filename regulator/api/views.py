@@ -1,7 +1,7 @@
 import django_filters
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -11,17 +11,10 @@ from rest_framework.views import APIView
 from config.api import ApplicationError
 from regulator import selectors, services
 from regulator.api import serializers as s
+from regulator.idempotency import OPENAPI_HEADER as IDEMPOTENCY_HEADER
 from regulator.idempotency import idempotent
 from regulator.models import AuditEvent, Enterprise
 from regulator.permissions import roles
-
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Same key and body return the first result; a different body is 409.",
-)
 
 
 class TokenApi(APIView):

@@ -172,7 +172,10 @@ def test_record_many_writes_one_event_each_and_chains(db, officer):
     with transaction.atomic():
         audit.record_many(
             actor=officer,
-            events=[{"action": "test.bulk", "object_type": "t", "object_id": i, "after": {"i": i}} for i in range(3)],
+            events=[
+                {"action": "test.bulk", "object_type": "t", "object_id": i, "after": {"i": i}}
+                for i in range(3)
+            ],
         )
     assert list(AuditEvent.objects.values_list("object_id", "actor_label")) == [
         ("0", "officer"),
