@@ -10,11 +10,16 @@ from django.utils import timezone
 from credit import services
 from credit import transitions as tr
 from credit.models import LedgerEntry, ListStatus, RemovalReason
+from regulator import provinces
 from regulator.demo import demo_codes
 from regulator.models import Enterprise
 
 ACTOR = "demo loader"
-AUTH = "工业和信息化部 / 省通信管理局"
+
+
+def _authority(ent) -> str:
+    """The provincial communications administration where the enterprise is registered."""
+    return f"{provinces.BY_CODE[ent.province].name_zh}通信管理局"
 
 
 def _post(ent, rule, key, days_ago=30):
@@ -58,9 +63,8 @@ def load() -> str:
                 list_kind="bad",
                 rule_code="BAD_ANNUAL_REPORT",
                 reason="未按期报送2025年度年报",
-                authority=AUTH,
+                authority=_authority(ent),
                 source_ref=f"demo:ar2025:{ent.uscc}",
-                licence_numbers=[f"京B2-2021{i:04d}"],
                 immediate=True,
             )
             if i % 4 == 0 and e.status == ListStatus.PUBLISHED:
@@ -74,8 +78,8 @@ def load() -> str:
                 enterprise=ent,
                 list_kind="bad",
                 rule_code="BAD_PENALTY",
-                reason=f"行政处罚决定书 京通管罚〔2026〕{i + 1}号",
-                authority=AUTH,
+                reason=f"行政处罚决定书 {provinces.BY_CODE[ent.province].abbr}通管罚〔2026〕{i + 1}号",
+                authority=_authority(ent),
                 source_ref=f"demo:pen:{ent.uscc}",
             )
             if e.status == ListStatus.PROPOSED:
@@ -88,9 +92,8 @@ def load() -> str:
                 list_kind="dishonest",
                 rule_code="DISHONEST_REVOKED",
                 reason="吊销增值电信业务经营许可证",
-                authority=AUTH,
+                authority=_authority(ent),
                 source_ref=f"demo:rev:{ent.uscc}",
-                licence_numbers=[f"B2-2019{i:04d}"],
                 immediate=True,
             )
         for ent in ents[58:60]:
@@ -100,7 +103,7 @@ def load() -> str:
                 list_kind="dishonest",
                 rule_code="DISHONEST_PENALTY_UNFULFILLED",
                 reason="逾期未履行行政处罚决定",
-                authority=AUTH,
+                authority=_authority(ent),
                 source_ref=f"demo:unf:{ent.uscc}",
                 notify=False,
             )
@@ -114,7 +117,7 @@ def load() -> str:
             list_kind="dishonest",
             rule_code="DISHONEST_PENALTY_UNFULFILLED",
             reason="逾期未履行行政处罚决定",
-            authority=AUTH,
+            authority=_authority(ent),
             source_ref=f"demo:rep:{ent.uscc}",
             immediate=True,
         )
@@ -135,7 +138,7 @@ def load() -> str:
                 list_kind="bad",
                 rule_code="BAD_PENALTY",
                 reason=f"行政处罚决定书 第{n}号",
-                authority=AUTH,
+                authority=_authority(ent),
                 source_ref=f"demo:esc{n}:{ent.uscc}",
                 immediate=True,
             )

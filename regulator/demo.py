@@ -64,17 +64,20 @@ def demo_codes() -> list[tuple[str, str, str]]:
 def load() -> str:
     rng = random.Random(20260101)
     created = 0
+    # (city, prefix, suffix) is unique for every demo index below lcm(14, 60) = 420.
     existing = set(Enterprise.objects.values_list("uscc", flat=True))
     with transaction.atomic():
         for i, (code, _prov, city) in enumerate(demo_codes()):
-            name = f"{city[:2]}{rng.choice(PREFIXES)}{rng.choice(SUFFIXES)}"
+            prefix = PREFIXES[i % len(PREFIXES)]
+            suffix = SUFFIXES[(i // len(PREFIXES)) % len(SUFFIXES)]
+            name = f"{city[:2]}{prefix}{suffix}"
             rep = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
             if code in existing:
                 continue
             services.enterprise_create(
                 actor="demo loader",
                 uscc_code=code,
-                name=f"{name[:-6]}{i:03d}{name[-6:]}" if i >= len(PREFIXES) * len(SUFFIXES) else name,
+                name=name,
                 legal_representative=rep,
                 registered_address=f"{city}科技园{rng.randint(1, 99)}号",
                 contact_phone=f"010-{rng.randint(60000000, 89999999)}",
