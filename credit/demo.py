@@ -85,7 +85,7 @@ def load() -> str:
             if e.status == ListStatus.PROPOSED:
                 services.list_entry_notify(actor=ACTOR, entry_id=e.pk, reason="书面告知")
         # Dishonest list: revoked licences (C grade), one withdrawn after review.
-        for i, ent in enumerate(ents[50:58]):
+        for ent in ents[50:58]:
             services.list_entry_propose(
                 actor=ACTOR,
                 enterprise=ent,
