@@ -20,6 +20,10 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+# Largest value a PostgreSQL integer column holds: bound every integer input by it, so an
+# oversized number is a 400 at the serializer and never a DataError (500) at the database.
+MAX_INT = 2_147_483_647
+
 
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"

@@ -35,7 +35,15 @@ class RejectNulMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         headers = (v for k, v in request.META.items() if k.startswith("HTTP_") and isinstance(v, str))
-        if "\x00" in request.path or "%00" in query or "\x00" in query or any("\x00" in v for v in headers):
+        # Cookies again after parsing: "\000" in a quoted cookie value decodes to NUL.
+        cookies = (k + v for k, v in request.COOKIES.items())
+        if (
+            "\x00" in request.path
+            or "%00" in query
+            or "\x00" in query
+            or any("\x00" in v for v in headers)
+            or any("\x00" in c for c in cookies)
+        ):
             from django.http import JsonResponse
             from django.utils.translation import gettext as _
 

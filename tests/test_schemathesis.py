@@ -6,7 +6,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-MAX_EXAMPLES = 8
+MAX_EXAMPLES = int(__import__("os").environ.get("SCHEMATHESIS_EXAMPLES", "8"))
 
 
 @pytest.fixture

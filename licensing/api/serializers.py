@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from config.api import MAX_INT
 from licensing import keys
 from licensing.models import (
     AnnualReport,
@@ -83,7 +84,7 @@ class ApplicationUpdateInput(serializers.Serializer):
     registered_capital = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False
     )
-    staff_count = serializers.IntegerField(min_value=1, required=False)
+    staff_count = serializers.IntegerField(min_value=1, max_value=MAX_INT, required=False)
     premises = serializers.CharField(max_length=2000, required=False)
     security_measures = serializers.CharField(max_length=10000, required=False)
     foreign_invested = serializers.BooleanField(required=False)
@@ -92,7 +93,7 @@ class ApplicationUpdateInput(serializers.Serializer):
 class CommitmentInput(serializers.Serializer):
     signatory_name = serializers.CharField(max_length=100)
     signatory_title = serializers.CharField(max_length=100)
-    statement_version = serializers.IntegerField()
+    statement_version = serializers.IntegerField(min_value=1, max_value=MAX_INT)
     accept = serializers.BooleanField()
 
 
@@ -324,7 +325,7 @@ class AnnualReportInput(serializers.Serializer):
     other_items = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
     publish_optional_items = serializers.BooleanField(default=False)
     complaint_hotline = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    complaint_count = serializers.IntegerField(min_value=0, default=0)
+    complaint_count = serializers.IntegerField(min_value=0, max_value=MAX_INT, default=0)
     complaint_reply_rate = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
     )

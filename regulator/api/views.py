@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from config.api import ApplicationError
 from regulator import selectors, services
 from regulator.api import serializers as s
+from regulator.filters import UTCDateTimeFilter
 from regulator.idempotency import OPENAPI_HEADER as IDEMPOTENCY_HEADER
 from regulator.idempotency import idempotent
 from regulator.models import AuditEvent, Enterprise
@@ -87,8 +88,8 @@ class EnterpriseDetailApi(APIView):
 
 
 class AuditEventFilter(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    since = UTCDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    until = UTCDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
     actor = django_filters.CharFilter(field_name="actor_label")
 
     class Meta:

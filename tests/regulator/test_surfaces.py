@@ -61,3 +61,20 @@ def test_openapi_schema_is_valid_and_warning_free(db, tmp_path):
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     assert "/api/v1/public/credit/{uscc}/" in out.read_text()
+
+
+def test_octal_escaped_nul_in_a_quoted_cookie_is_a_400(client, db):
+    response = client.get("/api/v1/enterprises/", HTTP_COOKIE='sessionid="ab\\000cd"')
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("value", ["0504-11-14T10:28:57+16:26", "0001-01-01T00:00:00+14:00", "not-a-date"])
+def test_odd_datetime_filters_are_400(api, auditor, value):
+    response = api(auditor).get("/api/v1/audit-events/", {"since": value})
+    assert response.status_code == 400
+    assert "since" in response.json()["errors"]
+
+
+def test_datetime_filter_accepts_offsets(api, auditor):
+    response = api(auditor).get("/api/v1/audit-events/", {"since": "2026-01-01T00:00:00+08:00"})
+    assert response.status_code == 200
