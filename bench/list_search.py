@@ -18,6 +18,7 @@ from credit import selectors
 from credit.models import Rule
 
 ENTRIES = 200_000
+SELECTIVE = 0.0025  # a search that matches at most 0.25% of the entries
 SAMPLES = 60
 CITIES = [
     "北京",
@@ -113,12 +114,10 @@ QUERIES = [
 
 
 def _statements(q: str) -> list[tuple[str, None]]:
-    """The exact SQL the endpoint sends (count + first page), captured once, so the timing
-    is the database's work and not the ORM's."""
-    qs = selectors.public_list_entries(q=q, status="all")
+    """The exact SQL the endpoint sends for a search, captured from one real request, so the
+    timing is the database's work and not the ORM's."""
     with CaptureQueriesContext(connection) as ctx:
-        qs.count()
-        list(qs[:50])
+        assert Client().get("/api/v1/public/lists/", {"q": q, "status": "all"}).status_code == 200
     return [(qinfo["sql"], None) for qinfo in ctx.captured_queries]
 
 
@@ -152,6 +151,7 @@ def run() -> str:
     client = Client()
     rows = []
     worst_ratio, worst_p95 = float("inf"), 0.0
+    selective = []  # ratios of target searches matching ≤ SELECTIVE of the table
     for label, q, counts in QUERIES:
         idx = _measure_db(q, True)
         scan = _measure_db(q, False)
@@ -165,6 +165,8 @@ def run() -> str:
         ratio = median(scan) / median(idx)
         if counts:
             worst_ratio = min(worst_ratio, ratio)
+            if hits <= SELECTIVE * ENTRIES:
+                selective.append(ratio)
             worst_p95 = max(worst_p95, p(e2e, 0.95))
         rows.append(
             f"| {label} (`{q}`){'' if counts else ' ¹'} | {hits:,} | {ms(median(idx))} | {ms(p(idx, 0.95))} | "
@@ -173,9 +175,9 @@ def run() -> str:
     table = "\n".join(rows)
     return f"""## Public list search at {ENTRIES:,} entries
 
-Database work per search = the two statements the endpoint sends (count + first page of
-50), compiled once from the selector and timed through the connection; unindexed = the
-same statements with index scans disabled (sequential scan).
+Database work per search = the statements one real request sends (the first page of 50
+with its total, `COUNT(*) OVER ()`), captured once and timed through the connection;
+unindexed = the same statements with index scans disabled (sequential scan).
 End-to-end = `GET /api/v1/public/lists/?q=…&status=all` through the Django test client.
 
 | search | matches | indexed median | indexed p95 | unindexed median | ratio | end-to-end p95 | plan (indexed) |
@@ -185,6 +187,13 @@ End-to-end = `GET /api/v1/public/lists/?q=…&status=all` through the Django tes
 Target rows (name fragment, USCC): worst ratio **{worst_ratio:,.0f}×** (target ≥ 50×:
 {"met" if worst_ratio >= 50 else "NOT met"}); worst end-to-end p95 **{ms(worst_p95)}** (target ≤ 50 ms:
 {"met" if worst_p95 <= 0.05 else "NOT met"}).
+
+Searches matching at most {SELECTIVE:.2%} of the entries: worst ratio
+**{min(selective):,.0f}×** ({"met" if min(selective) >= 50 else "NOT met"}).
+What bounds the ratio: an indexed search still visits every matching row (to count them
+and to sort the first page), so its cost grows with the number of matches while the scan's
+does not; a broad fragment that matches hundreds or thousands of entries is therefore
+less than 50× faster than the scan, though still a few milliseconds.
 
 ¹ Not part of the DESIGN.md target; shown for honesty. Every licence number shares
 trigrams such as `b2 ` and ` 20`, whose GIN posting lists cover the whole table, so a

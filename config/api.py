@@ -30,6 +30,52 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+class WindowCountPagination(Pagination):
+    """For searches over wide rows: one narrow statement finds the page's keys and the total
+    (``COUNT(*) OVER ()``), a second fetches those rows by primary key. Every matching row is
+    visited once, and only as (key, sort key), instead of twice as whole rows (count, then
+    page). The answer has the same shape as ``Pagination``."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        from django.core.paginator import Page, Paginator
+        from django.db.models import Count, Window
+        from rest_framework.exceptions import NotFound as DRFNotFound
+
+        page_size = self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param) or "1"
+        if not page_size or raw in self.last_page_strings:
+            return super().paginate_queryset(queryset, request, view)
+        try:
+            number = int(raw)
+            if number < 1:
+                raise ValueError
+        except ValueError:
+            raise DRFNotFound(_("Invalid page."))
+        offset = (number - 1) * page_size
+        keys = list(
+            queryset.annotate(_window_total=Window(Count("pk"))).values_list("pk", "_window_total")[
+                offset : offset + page_size
+            ]
+        )
+        total = keys[0][1] if keys else queryset.count()
+        if not keys and number > 1:
+            raise DRFNotFound(_("Invalid page."))
+        # Fetch by key alone (the search condition is not evaluated again), keeping the
+        # queryset's joins and prefetches, in the order the search gave.
+        fetch = queryset.model._base_manager.filter(pk__in=[k for k, _t in keys])
+        fetch.query.select_related = queryset.query.select_related
+        fetch = fetch.prefetch_related(*queryset._prefetch_related_lookups)
+        by_pk = {obj.pk: obj for obj in fetch}
+        rows = [by_pk[k] for k, _t in keys]
+        paginator = Paginator([], page_size)
+        paginator.__dict__["count"] = total  # cached_property: the total we already have
+        self.request = request
+        self.page = Page(rows, number, paginator)
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True
+        return rows
+
+
 class ApplicationError(Exception):
     """A domain rule refused the request. Services raise these; the handler renders them."""
 

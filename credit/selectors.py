@@ -211,8 +211,13 @@ def public_list_entries(
         if len(code) == 18 and code.isalnum() and code.isascii():
             qs = qs.filter(enterprise_uscc=code)
         else:
-            # Both columns carry a trigram index on UPPER(...) (migration 0002).
-            qs = qs.filter(Q(enterprise_name__icontains=q) | Q(licence_numbers__icontains=q))
+            # Both columns carry a trigram index on UPPER(...) (migration 0002). A licence
+            # number always has ASCII letters and digits (京B2-20260001), so a fragment with
+            # neither (a Chinese name fragment) needs only the name index.
+            cond = Q(enterprise_name__icontains=q)
+            if any(ch.isascii() and ch.isalnum() for ch in q):
+                cond |= Q(licence_numbers__icontains=q)
+            qs = qs.filter(cond)
     return qs.order_by("-published_on", "-id")
 
 

@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ApplicationError, NotFound, Pagination
+from config.api import ApplicationError, NotFound, Pagination, WindowCountPagination
 from credit import conf, selectors, services
 from credit.api import serializers as s
 from credit.models import LedgerEntry, ListEffect, ListEntry
@@ -364,7 +364,7 @@ class PublicListApi(generics.GenericAPIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     serializer_class = s.PublicListEntry
-    pagination_class = Pagination
+    pagination_class = WindowCountPagination
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     filter_backends: list = []
 

@@ -78,3 +78,42 @@ def test_odd_datetime_filters_are_400(api, auditor, value):
 def test_datetime_filter_accepts_offsets(api, auditor):
     response = api(auditor).get("/api/v1/audit-events/", {"since": "2026-01-01T00:00:00+08:00"})
     assert response.status_code == 200
+
+
+class TestWindowCountPagination:
+    """config.api.WindowCountPagination answers exactly like the plain paginator."""
+
+    def _page(self, qs, **params):
+        from rest_framework.request import Request
+        from rest_framework.test import APIRequestFactory
+
+        from config.api import WindowCountPagination
+
+        pager = WindowCountPagination()
+        request = Request(APIRequestFactory().get("/x/", params))
+        rows = pager.paginate_queryset(qs, request)
+        return rows, pager.get_paginated_response([r.pk for r in rows]).data
+
+    def test_count_links_and_last_page(self, db):
+        from regulator.models import Enterprise
+        from tests.factories import EnterpriseFactory
+
+        EnterpriseFactory.create_batch(5)
+        qs = Enterprise.objects.order_by("pk")
+        rows, body = self._page(qs, page_size=2)
+        assert body["count"] == 5 and len(rows) == 2 and body["previous"] is None
+        assert "page=2" in body["next"]
+        rows, body = self._page(qs, page_size=2, page=3)
+        assert [r.pk for r in rows] == list(qs.values_list("pk", flat=True))[4:]
+        assert body["count"] == 5 and body["next"] is None and "page_size=2" in body["previous"]
+
+    def test_empty_first_page_and_out_of_range(self, db):
+        from rest_framework.exceptions import NotFound
+
+        from regulator.models import Enterprise
+
+        rows, body = self._page(Enterprise.objects.order_by("pk"))
+        assert (rows, body["count"]) == ([], 0)
+        for bad in ("2", "0", "x"):
+            with pytest.raises(NotFound):
+                self._page(Enterprise.objects.order_by("pk"), page=bad)
