@@ -241,3 +241,10 @@ def test_event_refuses_listing_rules_and_future_times(api, supervisor, ent_a):
     )
     assert r.status_code == 400 and "effective_at" in r.json()["errors"]
     assert LedgerEntry.objects.count() == 0
+
+
+def test_public_list_page_in_chinese(client, db):
+    response = client.get("/public/lists/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "列入单位" in page and "Deciding authority" not in page
