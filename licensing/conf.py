@@ -42,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "MATERIAL_MAX_BYTES": 10 * 1024 * 1024,
     "MATERIAL_CONTENT_TYPES": ["application/pdf", "image/png", "image/jpeg"],
     "MATERIALS_PER_APPLICATION": 30,
+    # An unreferenced upload younger than this may belong to a transaction still running [D].
+    "MATERIAL_ORPHAN_GRACE_HOURS": 24,
     # A notify-and-commit case whose automatic check did not run (worker down) is picked up
     # by the sweep after this many minutes.
     "AUTO_CHECK_RETRY_MINUTES": 10,

@@ -19,6 +19,10 @@ BEAT = {
         "task": "licensing.tasks.postcheck_overdue_sweep",
         "schedule": crontab(hour=0, minute=25),
     },
+    "licensing.material_orphans_sweep": {
+        "task": "licensing.tasks.material_orphans_sweep",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "licensing.annual_report_sweep": {
         "task": "licensing.tasks.annual_report_sweep",
         "schedule": crontab(hour=1, minute=0),

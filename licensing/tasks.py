@@ -34,3 +34,8 @@ def postcheck_overdue_sweep() -> int:
 @shared_task
 def annual_report_sweep() -> int:
     return services.annual_report_sweep()
+
+
+@shared_task
+def material_orphans_sweep() -> int:
+    return services.material_orphans_sweep()

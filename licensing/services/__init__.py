@@ -42,7 +42,7 @@ from licensing.services.postchecks import (
     postcheck_revoke,
     postcheck_transition,
 )
-from licensing.services.sweeps import auto_check_retry_sweep, deadline_overdue_sweep
+from licensing.services.sweeps import auto_check_retry_sweep, deadline_overdue_sweep, material_orphans_sweep
 
 __all__ = [
     "annual_report_confirm",
@@ -64,6 +64,7 @@ __all__ = [
     "auto_check_retry_sweep",
     "catalogue_sync",
     "deadline_overdue_sweep",
+    "material_orphans_sweep",
     "licence_cancel",
     "licence_register_existing",
     "licence_reinstate",

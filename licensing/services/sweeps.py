@@ -4,11 +4,12 @@ run are retried."""
 
 import datetime as dt
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from licensing import conf
-from licensing.models import Application, AppStatus, Deadline
+from licensing.models import Application, AppStatus, Deadline, Material
 from licensing.services.applications import application_auto_check
 from licensing.services.common import today
 from regulator import audit
@@ -46,3 +47,33 @@ def auto_check_retry_sweep() -> int:
         app = application_auto_check(application_id=pk, actor="sweep")
         done += int(app is not None and app.status != AppStatus.SUBMITTED_WITH_COMMITMENT)
     return done
+
+
+MATERIALS_DIR = "licensing/materials"
+
+
+def _stored_files(folder: str):
+    dirs, files = default_storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in dirs:
+        yield from _stored_files(f"{folder}/{sub}")
+
+
+def material_orphans_sweep(*, now: dt.datetime | None = None) -> int:
+    """Delete uploaded files that no Material row names. An upload is written to storage
+    before its row commits, and storage does not roll back with the database, so a
+    transaction that fails after the write leaves the file behind. Files younger than the
+    grace period may belong to a transaction still running and are left alone."""
+    now = now or timezone.now()
+    grace = dt.timedelta(hours=int(conf.get("MATERIAL_ORPHAN_GRACE_HOURS")))
+    if not default_storage.exists(MATERIALS_DIR):
+        return 0
+    known = set(Material.objects.values_list("file", flat=True))
+    removed = 0
+    for name in list(_stored_files(MATERIALS_DIR)):
+        if name in known or now - default_storage.get_modified_time(name) < grace:
+            continue
+        default_storage.delete(name)
+        removed += 1
+    return removed

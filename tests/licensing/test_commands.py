@@ -14,6 +14,7 @@ SWEEPS = [
     "licence_status_sweep",
     "postcheck_overdue_sweep",
     "annual_report_sweep",
+    "material_orphans_sweep",
 ]
 
 
