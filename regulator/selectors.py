@@ -41,5 +41,22 @@ def enterprise_get(*, actor, code: str) -> Enterprise:
     return ent
 
 
+def audit_chain_link(seq: int | None = None) -> dict:
+    """The sealed chain's head (or the link at ``seq``): position, hash and predecessor.
+
+    Published so that anyone can keep a copy: a head recorded today must still be in the
+    chain, with the same hash, tomorrow. That exposes a rewritten or truncated history,
+    which the chain alone cannot (a truncated tail re-links cleanly)."""
+    sealed = AuditEvent.objects.filter(seq__isnull=False)
+    row = (
+        (sealed.filter(seq=seq) if seq is not None else sealed.order_by("-seq"))
+        .values("seq", "hash", "prev_hash", "occurred_at")
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("Not found."))
+    return row
+
+
 def audit_event_list() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("actor").order_by("-id")

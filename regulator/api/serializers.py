@@ -57,6 +57,17 @@ class AuditEventOutput(serializers.ModelSerializer):
         ]
 
 
+class AuditChainQuery(serializers.Serializer):
+    seq = serializers.IntegerField(min_value=1, required=False)
+
+
+class AuditChainLinkOutput(serializers.Serializer):
+    seq = serializers.IntegerField()
+    hash = serializers.CharField()
+    prev_hash = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+
+
 class MeOutput(serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("enterprises/", views.EnterpriseListCreateApi.as_view(), name="enterprise-list"),
     path("enterprises/<str:uscc>/", views.EnterpriseDetailApi.as_view(), name="enterprise-detail"),
     path("audit-events/", views.AuditEventListApi.as_view(), name="audit-event-list"),
+    path("public/audit-chain/", views.PublicAuditChainApi.as_view(), name="public-audit-chain"),
 ]

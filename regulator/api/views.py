@@ -97,6 +97,20 @@ class AuditEventFilter(django_filters.FilterSet):
         fields = ["action", "object_type", "object_id", "request_id", "since", "until", "actor"]
 
 
+class PublicAuditChainApi(APIView):
+    """The audit chain's newest sealed link, or the link at ``?seq=``: keep a copy of the head
+    and check later that it is still there, unchanged."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[s.AuditChainQuery], responses=s.AuditChainLinkOutput)
+    def get(self, request):
+        q = s.AuditChainQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        return Response(s.AuditChainLinkOutput(selectors.audit_chain_link(q.validated_data.get("seq"))).data)
+
+
 class AuditEventListApi(generics.ListAPIView):
     """The audit trail, newest first (auditors and supervisors)."""
 

@@ -184,3 +184,30 @@ def test_record_many_writes_one_event_each_and_chains(db, officer):
     ]
     assert audit.seal_all() == 3
     assert audit.verify_chain() == (3, [])
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_public_chain_head_open_to_everyone(db, persona, as_persona):
+    _user, client = as_persona(persona)
+    assert client.get("/api/v1/public/audit-chain/").status_code == 404  # nothing sealed yet
+    _record(3)
+    audit.seal_all()
+    head = client.get("/api/v1/public/audit-chain/").json()
+    assert head["seq"] == 3 and head["hash"] == AuditEvent.objects.get(seq=3).hash
+    link = client.get("/api/v1/public/audit-chain/", {"seq": 2}).json()
+    assert link["hash"] == head["prev_hash"]
+    assert client.get("/api/v1/public/audit-chain/", {"seq": 9}).status_code == 404
+    assert client.get("/api/v1/public/audit-chain/", {"seq": "x"}).status_code == 400
+
+
+@needs_pg
+def test_a_kept_head_exposes_a_truncated_and_regrown_tail(db, client):
+    _record(3)
+    audit.seal_all()
+    kept = client.get("/api/v1/public/audit-chain/").json()
+    _tamper("DELETE FROM regulator_auditevent WHERE seq = 3", [])
+    _record(1)
+    audit.seal_all()
+    assert audit.verify_chain()[1] == []  # the chain alone re-links cleanly...
+    now = client.get("/api/v1/public/audit-chain/", {"seq": kept["seq"]}).json()
+    assert now["hash"] != kept["hash"]  # ...but the head someone kept no longer matches
