@@ -6,39 +6,20 @@ TRUNCATE is left alone: it is an operator's tool (and the test runner's flush).
 
 from django.db import migrations
 
-_FUNCTION = """
-CREATE OR REPLACE FUNCTION telereg_refuse_change() RETURNS trigger AS $$
-BEGIN
+_REFUSE = """
     RAISE EXCEPTION 'telereg: % on append-only table % is refused', TG_OP, TG_TABLE_NAME
         USING ERRCODE = 'integrity_constraint_violation';
+"""
+
+_APPEND_ONLY = f"""
+CREATE OR REPLACE FUNCTION telereg_refuse_change() RETURNS trigger AS $$
+BEGIN
+{_REFUSE}
 END;
 $$ LANGUAGE plpgsql;
 """
 
-
-def append_only(table: str) -> list[migrations.RunPython]:
-    def forward(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        schema_editor.execute(_FUNCTION, params=None)
-        schema_editor.execute(
-            f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '
-            f"FOR EACH ROW EXECUTE FUNCTION telereg_refuse_change();"
-        )
-
-    def backward(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}";')
-
-    return [migrations.RunPython(forward, backward, elidable=False)]
-
-
-def drop_append_only(table: str) -> list[migrations.RunPython]:
-    return [op.__class__(op.reverse_code, op.code, elidable=False) for op in append_only(table)]
-
-
-_AUDIT_GUARD = """
+_AUDIT_GUARD = f"""
 CREATE OR REPLACE FUNCTION telereg_audit_guard() RETURNS trigger AS $$
 BEGIN
     -- The one update ever allowed: sealing an unsealed event without touching its content.
@@ -57,23 +38,20 @@ BEGIN
        AND NEW.request_id = OLD.request_id THEN
         RETURN NEW;
     END IF;
-    RAISE EXCEPTION 'telereg: % on append-only table % is refused', TG_OP, TG_TABLE_NAME
-        USING ERRCODE = 'integrity_constraint_violation';
+{_REFUSE}
 END;
 $$ LANGUAGE plpgsql;
 """
 
 
-def audit_guard(table: str) -> list[migrations.RunPython]:
-    """Append-only with one exception: the sealer may fill seq/prev_hash/hash once."""
-
+def _guard(table: str, function_sql: str, function: str) -> list[migrations.RunPython]:
     def forward(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return
-        schema_editor.execute(_AUDIT_GUARD, params=None)
+        schema_editor.execute(function_sql, params=None)
         schema_editor.execute(
             f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '
-            f"FOR EACH ROW EXECUTE FUNCTION telereg_audit_guard();"
+            f"FOR EACH ROW EXECUTE FUNCTION {function}();"
         )
 
     def backward(apps, schema_editor):
@@ -82,3 +60,17 @@ def audit_guard(table: str) -> list[migrations.RunPython]:
         schema_editor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}";')
 
     return [migrations.RunPython(forward, backward, elidable=False)]
+
+
+def append_only(table: str) -> list[migrations.RunPython]:
+    """Refuse every UPDATE and DELETE on ``table``."""
+    return _guard(table, _APPEND_ONLY, "telereg_refuse_change")
+
+
+def drop_append_only(table: str) -> list[migrations.RunPython]:
+    return [op.__class__(op.reverse_code, op.code, elidable=False) for op in append_only(table)]
+
+
+def audit_guard(table: str) -> list[migrations.RunPython]:
+    """Append-only with one exception: the sealer may fill seq/prev_hash/hash once."""
+    return _guard(table, _AUDIT_GUARD, "telereg_audit_guard")
