@@ -134,7 +134,10 @@ class LedgerReverseApi(APIView):
 
     permission_classes = [roles("supervisor", auditor=False)]
 
-    @extend_schema(request=s.ReasonInput, responses={201: s.LedgerEntryOutput})
+    @extend_schema(
+        request=s.ReasonInput, responses={201: s.LedgerEntryOutput}, parameters=[IDEMPOTENCY_HEADER]
+    )
+    @idempotent("credit.ledger.reverse")
     def post(self, request, pk: int):
         data = s.ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -259,7 +262,10 @@ class ObjectionCreateApi(APIView):
 
     permission_classes = [roles("enterprise", auditor=False)]
 
-    @extend_schema(request=s.ObjectionInput, responses={201: s.ObjectionOutput})
+    @extend_schema(
+        request=s.ObjectionInput, responses={201: s.ObjectionOutput}, parameters=[IDEMPOTENCY_HEADER]
+    )
+    @idempotent("credit.objection.file")
     def post(self, request, pk: int):
         data = s.ObjectionInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -291,7 +297,8 @@ class ObjectionDecideApi(APIView):
 class RepairCreateApi(APIView):
     permission_classes = [roles("enterprise", auditor=False)]
 
-    @extend_schema(request=s.RepairInput, responses={201: s.RepairOutput})
+    @extend_schema(request=s.RepairInput, responses={201: s.RepairOutput}, parameters=[IDEMPOTENCY_HEADER])
+    @idempotent("credit.repair.file")
     def post(self, request, pk: int):
         data = s.RepairInput(data=request.data)
         data.is_valid(raise_exception=True)

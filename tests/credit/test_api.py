@@ -248,3 +248,17 @@ def test_public_list_page_in_chinese(client, db):
     assert response.status_code == 200
     page = response.content.decode()
     assert "列入单位" in page and "Deciding authority" not in page
+
+
+def test_objection_retry_with_same_key_files_once(api, propose, enterprise_a, ent_a):
+    from credit.models import Objection
+
+    entry = propose(ent_a, notify=True)
+    c = api(enterprise_a)
+    url = f"/api/v1/credit/list-entries/{entry.pk}/objections/"
+    first = c.post(url, {"grounds": "处罚决定已撤销"}, format="json", HTTP_IDEMPOTENCY_KEY="obj-1")
+    again = c.post(url, {"grounds": "处罚决定已撤销"}, format="json", HTTP_IDEMPOTENCY_KEY="obj-1")
+    other = c.post(url, {"grounds": "另一理由"}, format="json", HTTP_IDEMPOTENCY_KEY="obj-1")
+    assert (first.status_code, again.status_code, other.status_code) == (201, 201, 409)
+    assert first.json() == again.json()
+    assert Objection.objects.count() == 1
