@@ -9,6 +9,7 @@ the unique constraint and the loser answers from the winner's record.
 import functools
 import hashlib
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
@@ -32,10 +33,26 @@ OPENAPI_HEADER = OpenApiParameter(
 )
 
 
+def _plain_value(value):
+    if isinstance(value, UploadedFile):
+        # An upload is identified by its name and content, read once and rewound.
+        digest = hashlib.sha256()
+        for chunk in value.chunks():
+            digest.update(chunk)
+        value.seek(0)
+        return {"file": value.name, "size": value.size, "sha256": digest.hexdigest()}
+    return value
+
+
 def _request_hash(request) -> str:
     import json
 
-    body = json.loads(json.dumps(request.data, cls=JSONEncoder)) if request.data else {}
+    data = request.data
+    if hasattr(data, "lists"):  # multipart / form: every value of every key, files by content
+        body = {key: [_plain_value(v) for v in values] for key, values in data.lists()}
+    else:
+        body = data or {}
+    body = json.loads(json.dumps(body, cls=JSONEncoder))
     text = f"{request.method} {request.path}\n{canonical.dumps(body)}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -149,7 +149,12 @@ class MaterialApi(APIView):
         app = selectors.application_get(actor=request.user, application_id=pk)
         return Response(s.MaterialOutput(app.materials.all(), many=True).data)
 
-    @extend_schema(request={"multipart/form-data": s.MaterialInput}, responses={201: s.MaterialOutput})
+    @extend_schema(
+        request={"multipart/form-data": s.MaterialInput},
+        responses={201: s.MaterialOutput},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    @idempotent("licensing.material.add")
     def post(self, request, pk: int):
         selectors.application_get(actor=request.user, application_id=pk)
         _require_role(request, Role.ENTERPRISE)

@@ -128,3 +128,18 @@ def test_garbage_bodies_are_400(api, enterprise_a, officer):
         f"/api/v1/applications/{app.pk}/request-correction/", {"reason": "x"}, format="json"
     )
     assert r.status_code in (400, 409)
+
+
+def test_material_upload_retry_with_same_key_stores_once(api, enterprise_a):
+    app = new_app(enterprise_a)
+    url = f"/api/v1/applications/{app.pk}/materials/"
+    c = api(enterprise_a)
+
+    def upload(content: bytes):
+        f = SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + content, content_type="image/png")
+        return c.post(url, {"file": f, "kind": "premises"}, format="multipart", HTTP_IDEMPOTENCY_KEY="up-1")
+
+    first, again, other = upload(b"0000"), upload(b"0000"), upload(b"1111")
+    assert (first.status_code, again.status_code, other.status_code) == (201, 201, 409)
+    assert first.json() == again.json()
+    assert Material.objects.count() == 1
