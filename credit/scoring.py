@@ -7,7 +7,7 @@ compensated by expiry entries, so the sum never needs a time filter.
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from regulator.dates import add_months, add_years  # noqa: F401  (credit code reads them from here)
+from regulator.dates import add_months
 
 
 def grade_for(score: int, *, dishonest: bool, floors: Sequence[Sequence], lowest: str) -> str:

@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api import Conflict, NotFound
-from credit import conf, scoring
+from credit import conf
 from credit.models import EntryKind, LedgerEntry, ListEntry, ListEvent, ListStatus, RemovalReason
-from credit.services.common import actor_fields, lock_account, refresh_list_flags
+from credit.services.common import lock_account, refresh_list_flags
 from credit.services.ledger import compensate_locked
 from regulator import audit, calendar
+from regulator.audit import actor_fields
+from regulator.dates import add_years
 
 S = ListStatus
 ALLOWED: dict[str, frozenset[str]] = {
@@ -111,7 +113,7 @@ def transition(
             entry.published_at = timezone.now()
             entry.effective_on = today
             years = conf.get("CREDIT_RETENTION_YEARS")[entry.list_kind]
-            entry.retention_until = scoring.add_years(today, years)
+            entry.retention_until = add_years(today, years)
         elif to == S.REMOVED:
             entry.end_on = today
             entry.removal_reason = removal_reason

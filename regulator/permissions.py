@@ -32,13 +32,3 @@ def roles(*allowed: str, read: tuple[str, ...] = (), auditor: bool = True) -> ty
 
     HasRole.__name__ = f"HasRole_{'_'.join(allowed) or 'none'}"
     return HasRole
-
-
-def is_staff_role(user) -> bool:
-    return getattr(user, "role", None) in {
-        Role.OFFICER,
-        Role.INSPECTOR,
-        Role.SUPERVISOR,
-        Role.HANDLER,
-        Role.AUDITOR,
-    }

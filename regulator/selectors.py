@@ -31,11 +31,7 @@ def enterprise_list(*, actor) -> QuerySet[Enterprise]:
 
 
 def enterprise_get(*, actor, code: str) -> Enterprise:
-    try:
-        norm = uscc.normalise(code)
-    except Exception:  # pragma: no cover - normalise never raises on str
-        norm = code
-    ent = enterprise_list(actor=actor).filter(uscc=norm).first()
+    ent = enterprise_list(actor=actor).filter(uscc=uscc.normalise(code)).first()
     if ent is None:
         raise NotFound(_("Not found."))
     return ent

@@ -31,10 +31,6 @@ def _must_see(qs) -> None:
         raise NotFound(_("Not found."))
 
 
-def _ok(data, code=status.HTTP_200_OK) -> Response:
-    return Response(data, status=code)
-
-
 # --- rules ----------------------------------------------------------------------------------
 
 
@@ -55,7 +51,7 @@ class RuleListApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         rule = services.rule_create(actor=request.user, code=v.pop("code"), **v)
-        return _ok(s.RuleOutput(rule).data, status.HTTP_201_CREATED)
+        return Response(s.RuleOutput(rule).data, status=status.HTTP_201_CREATED)
 
 
 class RuleDetailApi(APIView):
@@ -63,14 +59,14 @@ class RuleDetailApi(APIView):
 
     @extend_schema(responses=s.RuleOutput)
     def get(self, request, code: str):
-        return _ok(s.RuleOutput(selectors.rule_get(code)).data)
+        return Response(s.RuleOutput(selectors.rule_get(code)).data)
 
     @extend_schema(request=s.RuleUpdateInput, responses=s.RuleOutput)
     def patch(self, request, code: str):
         data = s.RuleUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         rule = services.rule_update(actor=request.user, code=code, **data.validated_data)
-        return _ok(s.RuleOutput(rule).data)
+        return Response(s.RuleOutput(rule).data)
 
 
 # --- ledger and accounts ----------------------------------------------------------------------
@@ -115,7 +111,7 @@ class EventCreateApi(APIView):
             effective_at=v["effective_at"],
             idempotency_key=request.headers.get("Idempotency-Key") or None,
         )
-        return _ok(s.LedgerEntryOutput(entry).data, status.HTTP_201_CREATED)
+        return Response(s.LedgerEntryOutput(entry).data, status=status.HTTP_201_CREATED)
 
 
 class LedgerListApi(generics.ListAPIView):
@@ -143,7 +139,7 @@ class LedgerReverseApi(APIView):
         data.is_valid(raise_exception=True)
         _must_see(selectors.ledger_list(actor=request.user).filter(pk=pk))
         entry = services.ledger_reverse(actor=request.user, entry_id=pk, reason=data.validated_data["reason"])
-        return _ok(s.LedgerEntryOutput(entry).data, status.HTTP_201_CREATED)
+        return Response(s.LedgerEntryOutput(entry).data, status=status.HTTP_201_CREATED)
 
 
 class AccountListApi(generics.ListAPIView):
@@ -165,7 +161,7 @@ class AccountDetailApi(APIView):
         ent = selectors.enterprise_for(actor=request.user, code=uscc)
         b = selectors.account_breakdown(ent)
         acc = b["account"]
-        return _ok(
+        return Response(
             {
                 "uscc": ent.uscc,
                 "name": ent.name,
@@ -186,7 +182,7 @@ class RestrictionsApi(APIView):
     @extend_schema(responses=s.RestrictionsOutput)
     def get(self, request, uscc: str):
         ent = selectors.enterprise_for(actor=request.user, code=uscc)
-        return _ok(s.RestrictionsOutput(selectors.restrictions_for(ent)).data)
+        return Response(s.RestrictionsOutput(selectors.restrictions_for(ent)).data)
 
 
 class SanctionListApi(generics.ListAPIView):
@@ -226,7 +222,7 @@ class ListEntryListApi(generics.ListAPIView):
         v = dict(data.validated_data)
         ent = selectors.enterprise_for(actor=request.user, code=v.pop("uscc"))
         entry = services.list_entry_propose(actor=request.user, enterprise=ent, rule_code=v.pop("rule"), **v)
-        return _ok(s.ListEntryOutput(entry).data, status.HTTP_201_CREATED)
+        return Response(s.ListEntryOutput(entry).data, status=status.HTTP_201_CREATED)
 
 
 class ListEntryDetailApi(APIView):
@@ -234,7 +230,7 @@ class ListEntryDetailApi(APIView):
 
     @extend_schema(responses=s.ListEntryDetailOutput)
     def get(self, request, pk: int):
-        return _ok(s.ListEntryDetailOutput(selectors.list_entry_get(actor=request.user, pk=pk)).data)
+        return Response(s.ListEntryDetailOutput(selectors.list_entry_get(actor=request.user, pk=pk)).data)
 
 
 class ListEntryActionApi(APIView):
@@ -254,7 +250,7 @@ class ListEntryActionApi(APIView):
             reason = str(request.data.get("reason", ""))[:2000] if hasattr(request.data, "get") else ""
             fn = services.list_entry_notify if self.action_name == "notify" else services.list_entry_publish
             entry = fn(actor=request.user, entry_id=pk, reason=reason)
-        return _ok(s.ListEntryOutput(entry).data)
+        return Response(s.ListEntryOutput(entry).data)
 
 
 class ObjectionCreateApi(APIView):
@@ -270,7 +266,7 @@ class ObjectionCreateApi(APIView):
         data = s.ObjectionInput(data=request.data)
         data.is_valid(raise_exception=True)
         obj = services.objection_file(actor=request.user, entry_id=pk, grounds=data.validated_data["grounds"])
-        return _ok(s.ObjectionOutput(obj).data, status.HTTP_201_CREATED)
+        return Response(s.ObjectionOutput(obj).data, status=status.HTTP_201_CREATED)
 
 
 class ObjectionListApi(generics.ListAPIView):
@@ -291,7 +287,7 @@ class ObjectionDecideApi(APIView):
         data.is_valid(raise_exception=True)
         _must_see(selectors.objection_list(actor=request.user).filter(pk=pk))
         obj = services.objection_decide(actor=request.user, objection_id=pk, **data.validated_data)
-        return _ok(s.ObjectionOutput(obj).data)
+        return Response(s.ObjectionOutput(obj).data)
 
 
 class RepairCreateApi(APIView):
@@ -303,7 +299,7 @@ class RepairCreateApi(APIView):
         data = s.RepairInput(data=request.data)
         data.is_valid(raise_exception=True)
         rep = services.repair_file(actor=request.user, entry_id=pk, **data.validated_data)
-        return _ok(s.RepairOutput(rep).data, status.HTTP_201_CREATED)
+        return Response(s.RepairOutput(rep).data, status=status.HTTP_201_CREATED)
 
 
 class RepairListApi(generics.ListAPIView):
@@ -330,7 +326,7 @@ class RepairStepApi(APIView):
             data = s.RepairDecideInput(data=request.data)
             data.is_valid(raise_exception=True)
             rep = services.repair_decide(actor=request.user, repair_id=pk, **data.validated_data)
-        return _ok(s.RepairOutput(rep).data)
+        return Response(s.RepairOutput(rep).data)
 
 
 # --- public ---------------------------------------------------------------------------------------
@@ -422,7 +418,7 @@ class PublicCreditApi(APIView):
     def get(self, request, uscc: str):
         d = selectors.public_credit(uscc)
         acc, ent = d["account"], d["enterprise"]
-        return _ok(
+        return Response(
             s.PublicCreditOutput(
                 {
                     "uscc": ent.uscc,

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from credit import conf, scoring
 from credit.models import Account, ListEntry, ListKind, ListStatus
-from regulator.audit import actor_fields  # noqa: F401  (credit services import it from here)
 
 
 def grade_of(score: int, dishonest: bool) -> str:

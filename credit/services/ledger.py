@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from config.api import ApplicationError, Conflict, NotFound
 from credit import conf, scoring
 from credit.models import Account, EntryKind, LedgerEntry, Rule
-from credit.services.common import account_snapshot, actor_fields, grade_of, lock_account
+from credit.services.common import account_snapshot, grade_of, lock_account
 from regulator import audit, canonical
+from regulator.audit import actor_fields
 
 
 def rule_by_code(code: str) -> Rule:

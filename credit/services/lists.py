@@ -5,12 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict, NotFound
-from credit import conf, scoring
+from credit import conf
 from credit import transitions as tr
 from credit.models import ListEntry, ListKind, ListStatus, RemovalReason
 from credit.services.common import lock_account
 from credit.services.ledger import post_locked, rule_by_code
 from regulator import audit
+from regulator.dates import add_years
 
 S = ListStatus
 
@@ -152,7 +153,7 @@ def _maybe_escalate(*, actor, entry: ListEntry) -> ListEntry | None:
     rules = conf.get("CREDIT_ESCALATION_SOURCE_RULES")
     if entry.list_kind != ListKind.BAD or entry.rule.code not in rules:
         return None
-    since = scoring.add_years(entry.decided_on, -conf.get("CREDIT_ESCALATION_YEARS"))
+    since = add_years(entry.decided_on, -conf.get("CREDIT_ESCALATION_YEARS"))
     prior = (
         ListEntry.objects.filter(
             enterprise_id=entry.enterprise_id,

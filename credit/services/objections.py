@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict, NotFound
-from credit import conf, scoring
+from credit import conf
 from credit import transitions as tr
 from credit.models import (
     ListEntry,
@@ -18,6 +18,7 @@ from credit.models import (
     RepairStatus,
 )
 from regulator import audit, calendar
+from regulator.dates import add_months
 from regulator.selectors import enterprise_scope
 
 S = ListStatus
@@ -124,7 +125,7 @@ def objection_decide(*, actor, objection_id: int, upheld: bool, answer: str) -> 
 def repair_earliest_on(entry: ListEntry):
     months = conf.get("CREDIT_REPAIR_EARLIEST_MONTHS")[entry.list_kind]
     start = entry.effective_on or entry.published_on
-    return scoring.add_months(start, months) if start else None
+    return add_months(start, months) if start else None
 
 
 def repair_file(*, actor, entry_id: int, statement: str, commitment: str) -> RepairRequest:

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict, NotFound
 from credit.models import ListEffect, Rule, RuleVersion
-from credit.services.common import actor_fields
 from regulator import audit
+from regulator.audit import actor_fields
 
 EDITABLE = (
     "description_en",

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from config.api import ApplicationError
 from credit import conf
 from credit.models import Sanction
-from credit.services.common import actor_fields, lock_account
+from credit.services.common import lock_account
 from regulator import audit
+from regulator.audit import actor_fields
 
 
 def sanction_impose(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict, NotFound
+from credit import services as credit
 from licensing import conf
 from licensing.models import (
     AnnualReport,
@@ -18,7 +19,7 @@ from licensing.models import (
     Licence,
     LicenceStatus,
 )
-from licensing.services.common import credit_services, today
+from licensing.services.common import today
 from licensing.services.licences import issuer_name
 from regulator import audit
 from regulator.models import Enterprise, Role
@@ -113,7 +114,6 @@ def annual_report_confirm(*, actor, report_id: int, reason: str = "") -> AnnualR
             reason=reason,
         )
         ref = source_ref(report.enterprise, report.year)
-        credit = credit_services()
         gone = (
             AnnualReportMissing.objects.select_for_update()
             .filter(source_ref=ref, resolved_at__isnull=True)
@@ -174,7 +174,6 @@ def annual_report_sweep(*, day: dt.date | None = None) -> int:
 
 
 def _post_missing(ent: Enterprise, year: int, ref: str) -> None:
-    credit = credit_services()
     # Untranslated on purpose: the text is part of the idempotent credit record.
     reason = f"No annual report for {year} by the deadline (REGULATION §1.6)."
     lic = Licence.objects.filter(enterprise=ent).exclude(

@@ -5,12 +5,10 @@ import datetime as dt
 from django.utils import timezone
 
 from credit import selectors as credit_selectors
-from credit import services as credit_services_module
 from licensing import conf
 from licensing.models import Application, Deadline
 from regulator import calendar
 from regulator.audit import actor_fields
-from regulator.dates import add_years  # noqa: F401  (re-exported for the licensing services)
 
 
 def today() -> dt.date:
@@ -55,11 +53,6 @@ def deadlines_close(app: Application, *kinds: str) -> None:
 def restrictions(enterprise):
     """The credit app's restrictions policy for ``enterprise`` (credit.selectors)."""
     return credit_selectors.restrictions_for(enterprise)
-
-
-def credit_services():
-    """The credit app's write services (the only credit writes licensing makes)."""
-    return credit_services_module
 
 
 def add_days(day: dt.date, n: int) -> dt.date:

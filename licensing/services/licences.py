@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict, NotFound
+from credit import services as credit
 from licensing import conf, keys, numbers, signing
 from licensing.models import (
     MIIT,
@@ -23,8 +24,9 @@ from licensing.models import (
     ServiceCategory,
     ServiceKind,
 )
-from licensing.services.common import actor_label, add_days, add_years, credit_services, today
+from licensing.services.common import actor_label, add_days, today
 from regulator import audit, provinces
+from regulator.dates import add_years
 
 L = LicenceStatus
 ALLOWED: dict[str, set[str]] = {
@@ -324,7 +326,6 @@ def licence_revoke(
         ref = source_ref or f"licensing.licence:{licence.number}:revoked"
         # list_entry_propose posts the rule's ledger points itself (once per source_ref);
         # a separate ledger_post would deduct them twice.
-        credit = credit_services()
         credit.list_entry_propose(
             actor=actor,
             enterprise=licence.enterprise,

@@ -7,11 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict, NotFound
+from credit import services as credit
 from licensing import conf
 from licensing.models import Application, Licence, PostCheck, PostCheckEvent, PostCheckStatus
-from licensing.services.common import actor_label, add_years, credit_services, resolve_deadline, today
+from licensing.services.common import actor_label, resolve_deadline, today
 from licensing.services.licences import issuer_name, licence_revoke
 from regulator import audit, calendar
+from regulator.dates import add_years
 
 P = PostCheckStatus
 ALLOWED: dict[str, set[str]] = {
@@ -117,7 +119,7 @@ def postcheck_revoke(*, actor, postcheck_id: int, reason: str, findings: str = "
             rule_code="DISHONEST_FALSE_COMMITMENT",
             source_ref=ref,
         )
-        credit_services().sanction_impose(
+        credit.sanction_impose(
             actor=actor,
             enterprise=licence.enterprise,
             kind="application_ban",

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from regulator import provinces
@@ -12,6 +13,25 @@ class EnterpriseInput(serializers.Serializer):
     province = serializers.ChoiceField(choices=provinces.CHOICES, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class EnterpriseUpdateInput(serializers.Serializer):
+    """What a registered enterprise may change (§1.5: name, address, legal representative,
+    contacts). The code and, with it, the province never change."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    legal_representative = serializers.CharField(max_length=100, required=False)
+    registered_address = serializers.CharField(max_length=300, required=False)
+    contact_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError({f: [_("This field cannot change.")] for f in sorted(unknown)})
+        if not attrs:
+            raise serializers.ValidationError(_("Nothing to change."))
+        return attrs
 
 
 class EnterpriseOutput(serializers.ModelSerializer):

@@ -86,6 +86,14 @@ class EnterpriseDetailApi(APIView):
         ent = selectors.enterprise_get(actor=request.user, code=uscc)
         return Response(s.EnterpriseOutput(ent).data)
 
+    @extend_schema(request=s.EnterpriseUpdateInput, responses=s.EnterpriseOutput)
+    def patch(self, request, uscc: str):
+        ent = selectors.enterprise_get(actor=request.user, code=uscc)
+        data = s.EnterpriseUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ent = services.enterprise_update(actor=request.user, enterprise=ent, **data.validated_data)
+        return Response(s.EnterpriseOutput(ent).data)
+
 
 class AuditEventFilter(django_filters.FilterSet):
     since = UTCDateTimeFilter(field_name="occurred_at", lookup_expr="gte")

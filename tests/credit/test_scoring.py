@@ -44,20 +44,6 @@ def test_score_is_base_plus_sum(points):
     assert scoring.score_of(100, points) == 100 + sum(points)
 
 
-def test_add_months_clamps():
-    assert scoring.add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
-    assert scoring.add_months(dt.date(2025, 1, 31), 1) == dt.date(2025, 2, 28)
-    assert scoring.add_years(dt.date(2024, 2, 29), 3) == dt.date(2027, 2, 28)
-    assert scoring.add_months(dt.date(2026, 5, 15), -6) == dt.date(2025, 11, 15)
-
-
-@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 1, 1)), st.integers(0, 120))
-def test_add_months_lands_in_right_month(day, n):
-    out = scoring.add_months(day, n)
-    assert (out.year * 12 + out.month) - (day.year * 12 + day.month) == n
-    assert out.day <= day.day
-
-
 def test_expires_none_for_zero_months():
     now = dt.datetime(2026, 3, 1, 9, 0)
     assert scoring.expires_at(now, 0) is None

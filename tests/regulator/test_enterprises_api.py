@@ -219,3 +219,53 @@ def test_our_own_messages_translate_to_chinese(api, officer, ent_a):
     )
     assert body["message"] == "该统一社会信用代码的企业已登记。"
     assert body["errors"]["uscc"] == ["已登记。"]
+
+
+PATCH_ACCESS = {
+    "anon": 401,
+    "enterprise_a": 403,
+    "officer": 200,
+    "inspector": 403,
+    "supervisor": 200,
+    "handler": 403,
+    "auditor": 403,
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_update_access_per_role(persona, as_persona, ent_a):
+    _user, client = as_persona(persona)
+    response = client.patch(f"{URL}{ent_a.uscc}/", {"registered_address": "新地址1号"}, format="json")
+    assert response.status_code == PATCH_ACCESS[persona]
+    ent_a.refresh_from_db()
+    assert (ent_a.registered_address == "新地址1号") == (response.status_code == 200)
+
+
+def test_update_records_before_and_after(api, officer, ent_a):
+    response = api(officer).patch(f"{URL}{ent_a.uscc}/", {"name": " 甲网络科技股份有限公司 "}, format="json")
+    assert response.status_code == 200 and response.json()["name"] == "甲网络科技股份有限公司"
+    event = AuditEvent.objects.get(action="enterprise.updated")
+    assert event.before["name"] == "甲网络科技有限公司" and event.after["name"] == "甲网络科技股份有限公司"
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"uscc": "91110000802100433B"}, "uscc"),
+        ({"province": "44"}, "province"),
+        ({}, "non_field_errors"),
+        ({"contact_email": "nope"}, "contact_email"),
+    ],
+)
+def test_update_refuses_code_province_and_bad_input(api, officer, ent_a, body, field):
+    response = api(officer).patch(f"{URL}{ent_a.uscc}/", body, format="json")
+    assert response.status_code == 400 and field in response.json()["errors"]
+    assert not AuditEvent.objects.filter(action="enterprise.updated").exists()
+
+
+def test_province_scoped_officer_cannot_update_other_province(api, ent_a, ent_b):
+    from regulator.models import Role
+    from tests.factories import UserFactory
+
+    local = UserFactory(username="gd-officer-2", role=Role.OFFICER, province=ent_b.province)
+    assert api(local).patch(f"{URL}{ent_a.uscc}/", {"name": "x"}, format="json").status_code == 404
