@@ -7,6 +7,7 @@ with a default; any of them can be overridden by an environment variable
 
 import json
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,9 @@ SECRET_KEY = env_str("SECRET_KEY", "insecure-dev-key-change-me" if DEBUG else No
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# The domain apps in dependency order (DESIGN.md: each imports only those before it).
+DOMAIN_APPS = ["regulator", "credit", "licensing", "enforcement", "inspections", "complaints"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -33,9 +37,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
-    "regulator",
-    "credit",
-    "licensing",
+    *DOMAIN_APPS,
 ]
 
 MIDDLEWARE = [
@@ -124,6 +126,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "status" or "kind"; name each enum after its choices class.
+    # Apps other than credit and licensing list theirs in <app>/schema.py (ENUM_NAME_OVERRIDES).
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "regulator.models.accounts.Role",
         "ListKindEnum": "credit.models.ListKind",
@@ -166,15 +169,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # Each app contributes its periodic sweeps through <app>.schedule.BEAT (see below).
 CELERY_BEAT_SCHEDULE: dict = {}
-for _app in ("regulator", "credit", "licensing"):
-    try:
-        _mod = __import__(f"{_app}.schedule", fromlist=["BEAT"])
-    except ModuleNotFoundError:
-        continue
-    CELERY_BEAT_SCHEDULE.update(_mod.BEAT)
-
-# Demo data loaders, run in order by `manage.py seed_demo` (each idempotent).
-DEMO_LOADERS = ["regulator.demo.load", "credit.demo.load", "licensing.demo.load"]
+# Demo data loaders, run in order by `manage.py seed_demo` (each idempotent): <app>.demo.load.
+DEMO_LOADERS: list[str] = []
+# Each domain app may contribute <app>.schedule.BEAT, <app>.demo.load and
+# <app>.schema.ENUM_NAME_OVERRIDES; apps are visited in dependency order.
+for _app in DOMAIN_APPS:
+    if find_spec(f"{_app}.schedule"):
+        CELERY_BEAT_SCHEDULE.update(__import__(f"{_app}.schedule", fromlist=["BEAT"]).BEAT)
+    if find_spec(f"{_app}.demo"):
+        DEMO_LOADERS.append(f"{_app}.demo.load")
+    if find_spec(f"{_app}.schema"):
+        _enums = __import__(f"{_app}.schema", fromlist=["ENUM_NAME_OVERRIDES"]).ENUM_NAME_OVERRIDES
+        SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(_enums)
 
 LOGGING = {
     "version": 1,

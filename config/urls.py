@@ -1,7 +1,12 @@
+from importlib.util import find_spec
+
+from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from regulator.pages import home
 
 
 def healthz(request):
@@ -12,10 +17,11 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-api_v1 = [
-    path("", include("regulator.api.urls")),
-    path("", include("credit.api.urls")),
-    path("", include("licensing.api.urls")),
+# Every domain app contributes <app>.api.urls under /api/v1/ and, where it has public pages,
+# <app>.pages under /public/. Routing lives here, in config, so the kernel imports no app.
+api_v1 = [path("", include(f"{app}.api.urls")) for app in settings.DOMAIN_APPS]
+public_pages = [
+    path("public/", include(f"{app}.pages")) for app in settings.DOMAIN_APPS if find_spec(f"{app}.pages")
 ]
 
 urlpatterns = [
@@ -25,5 +31,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("regulator.pages")),
+    path("", home, name="home"),
+    *public_pages,
 ]

@@ -3,16 +3,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from regulator import calendar
 from regulator.admin_tools import ReadOnlyAdmin
-from regulator.models import AuditEvent, CalendarOverride, Enterprise, User
+from regulator.models import AuditEvent, Authority, CalendarOverride, Enterprise, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "role", "enterprise", "province", "is_active")
-    list_filter = ("role", "province", "is_active")
+    list_display = ("username", "role", "enterprise", "authority", "is_active")
+    list_filter = ("role", "authority", "is_active")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("telereg", {"fields": ("role", "enterprise", "province", "badge")}),
+        ("telereg", {"fields": ("role", "enterprise", "authority", "badge")}),
     )
     raw_id_fields = ("enterprise",)
 
@@ -59,3 +59,10 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("id", "occurred_at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_label", "request_id")
+
+
+@admin.register(Authority)
+class AuthorityAdmin(ReadOnlyAdmin):
+    """Reference data loaded by migration (MIIT and the provincial administrations)."""
+
+    list_display = ("code", "name_zh", "name_en", "province")

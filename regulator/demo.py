@@ -99,7 +99,9 @@ def load() -> str:
         )
         made_users += 1
     if not User.objects.filter(username="admin").exists():
-        admin = User(username="admin", role=Role.SUPERVISOR, is_staff=True, is_superuser=True)
+        admin = User(
+            username="admin", role=Role.SUPERVISOR, authority_id="MIIT", is_staff=True, is_superuser=True
+        )
         admin.set_password("admin" + DEMO_PASSWORD_SUFFIX)
         admin.save()
     return f"{created} enterprises, {made_users} users added"

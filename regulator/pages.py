@@ -1,15 +1,12 @@
-"""Server-rendered public pages. Apps add their own under /public/ through PUBLIC_PAGES."""
+"""Server-rendered public pages of the kernel. Each app's own pages are routed under
+/public/ by config.urls (the kernel imports no other app)."""
 
 from django.shortcuts import render
-from django.urls import include, path
 
 
 def home(request):
     return render(request, "regulator/home.html")
 
 
-urlpatterns = [
-    path("", home, name="home"),
-    path("public/", include("credit.pages")),
-    path("public/", include("licensing.pages")),
-]
+# The home page is routed at "/" by config.urls; the kernel has no page under /public/ yet.
+urlpatterns: list = []

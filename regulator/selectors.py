@@ -4,26 +4,16 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from config.api import NotFound
-from regulator import uscc
-from regulator.models import AuditEvent, Enterprise, Role
+from regulator import scoping, uscc
+from regulator.models import AuditEvent, Enterprise
 
 
 def enterprise_scope(actor, qs: QuerySet) -> QuerySet:
-    """Filter any queryset with an ``enterprise`` path down to what ``actor`` may see.
-
-    The path prefix is given by the queryset's model: Enterprise itself or anything with
-    an ``enterprise`` foreign key.
-    """
-    prefix = "" if qs.model is Enterprise else "enterprise__"
-    role = getattr(actor, "role", None)
-    if role == Role.ENTERPRISE:
-        key = "pk" if not prefix else "enterprise_id"
-        return qs.filter(**{key: actor.enterprise_id})
-    if role in (Role.OFFICER, Role.INSPECTOR, Role.SUPERVISOR, Role.HANDLER, Role.AUDITOR):
-        if getattr(actor, "province", ""):
-            return qs.filter(**{f"{prefix}province": actor.province})
-        return qs
-    return qs.none()
+    """Filter any queryset with an ``enterprise`` path down to what ``actor`` may see:
+    enterprise users their own, staff their authority's jurisdiction (regulator.scoping)."""
+    if qs.model is Enterprise:
+        return scoping.scope(actor, qs, enterprise="", province="province")
+    return scoping.scope(actor, qs)
 
 
 def enterprise_list(*, actor) -> QuerySet[Enterprise]:

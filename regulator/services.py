@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict
 from regulator import audit, provinces, uscc
-from regulator.models import Enterprise, Role, User
+from regulator.models import NATIONAL, Authority, Enterprise, Role, User
 
 ENTERPRISE_FIELDS = (
     "uscc",
@@ -102,9 +102,13 @@ def user_create(
     password: str,
     role: str,
     enterprise_uscc: str | None = None,
+    authority: str = "",
     province: str = "",
     badge: str = "",
 ) -> User:
+    """Provision a user. Staff belong to one authority: ``authority`` ("MIIT" or a province
+    code; ``province`` is accepted as a synonym for a provincial administration); staff
+    with neither belong to MIIT. Enterprise users belong to none."""
     if role not in Role.values:
         raise ApplicationError(
             _("Unknown role."), errors={"role": [_("Choose one of: %s") % ", ".join(Role.values)]}
@@ -127,11 +131,23 @@ def user_create(
             _("Only enterprise users belong to an enterprise."),
             errors={"enterprise": [_("Not for this role.")]},
         )
-    if province and province not in provinces.BY_CODE:
-        raise ApplicationError(_("Unknown province."), errors={"province": [_("Unknown province code.")]})
+    code = (authority or province or "").strip().upper()
+    if role == Role.ENTERPRISE:
+        if code:
+            raise ApplicationError(
+                _("Enterprise users belong to no authority."),
+                errors={"authority": [_("Not for this role.")]},
+            )
+        auth = None
+    else:
+        auth = Authority.objects.filter(pk=code or NATIONAL).first()
+        if auth is None:
+            raise ApplicationError(
+                _("Unknown authority."), errors={"authority": [_("Use MIIT or a province code.")]}
+            )
     try:
         with transaction.atomic():
-            user = User(username=username, role=role, enterprise=enterprise, province=province, badge=badge)
+            user = User(username=username, role=role, enterprise=enterprise, authority=auth, badge=badge)
             user.set_password(password)
             user.save(force_insert=True)
             audit.record(
@@ -142,7 +158,7 @@ def user_create(
                     "username": username,
                     "role": role,
                     "enterprise": enterprise_uscc,
-                    "province": province,
+                    "authority": auth.pk if auth else "",
                 },
             )
     except IntegrityError:

@@ -1,8 +1,11 @@
 """Personas (healthchecks' Alice/Bob/Charlie, telereg-style) and API clients.
 
 ``enterprise_a`` and ``enterprise_b`` are users of two different enterprises
-(``ent_a``, ``ent_b``); every staff role has one persona; ``anon`` is the public.
-``PERSONAS`` lists them all for one-access-test-per-role parametrisation.
+(``ent_a``, ``ent_b``: Beijing and Guangdong); every staff role has a national persona
+(MIIT: ``officer``, ``supervisor``...) and a provincial one of the Guangdong administration
+(``officer_gd``, ``supervisor_gd``...); ``anon`` is the public. ``PERSONAS`` lists the
+national ones and ``PROVINCIAL_PERSONAS`` the provincial ones, for one-access-test-per-role
+parametrisation.
 """
 
 import pytest
@@ -12,6 +15,8 @@ from regulator.models import Role
 from tests.factories import EnterpriseFactory, UserFactory, new_uscc
 
 PERSONAS = ("anon", "enterprise_a", "officer", "inspector", "supervisor", "handler", "auditor")
+PROVINCIAL_PERSONAS = ("officer_gd", "inspector_gd", "supervisor_gd", "handler_gd", "auditor_gd")
+GD = "44"  # the provincial personas' authority: Guangdong Communications Administration
 
 
 @pytest.fixture
@@ -57,6 +62,31 @@ def handler(db):
 @pytest.fixture
 def auditor(db):
     return UserFactory(username="auditor", role=Role.AUDITOR)
+
+
+@pytest.fixture
+def officer_gd(db):
+    return UserFactory(username="officer_gd", role=Role.OFFICER, province=GD)
+
+
+@pytest.fixture
+def inspector_gd(db):
+    return UserFactory(username="inspector_gd", role=Role.INSPECTOR, province=GD, badge="INS-GD-001")
+
+
+@pytest.fixture
+def supervisor_gd(db):
+    return UserFactory(username="supervisor_gd", role=Role.SUPERVISOR, province=GD)
+
+
+@pytest.fixture
+def handler_gd(db):
+    return UserFactory(username="handler_gd", role=Role.HANDLER, province=GD)
+
+
+@pytest.fixture
+def auditor_gd(db):
+    return UserFactory(username="auditor_gd", role=Role.AUDITOR, province=GD)
 
 
 @pytest.fixture
@@ -106,6 +136,7 @@ def reseed_reference_data() -> None:
 
     from licensing import services as licensing_services
 
+    importlib.import_module("regulator.migrations.0004_authorities").seed(apps, None)
     importlib.import_module("credit.migrations.0002_append_only_search_and_seed").seed(apps, None)
     licensing_services.catalogue_sync(actor="test")
 

@@ -30,8 +30,15 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
         skip_postgeneration_save = True
 
+    class Params:
+        # Shorthand for a provincial administration's staff: province="44".
+        province = ""
+
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.OFFICER
+    authority_id = factory.LazyAttribute(
+        lambda o: None if o.role == Role.ENTERPRISE else (o.province or "MIIT")
+    )
     password = factory.PostGenerationMethodCall("set_password", "pw-123456")
 
     @factory.post_generation

@@ -1,6 +1,8 @@
 """DESIGN.md dependency rule, checked on the source: no import cycles between apps.
 
-kernel (regulator) → nothing else; credit → kernel; licensing and complaints → credit + kernel.
+kernel (regulator) → nothing else; credit → kernel; licensing and complaints → credit + kernel;
+enforcement → licensing + credit + kernel; inspections → enforcement + licensing + credit + kernel.
+Nothing imports inspections or complaints.
 """
 
 import ast
@@ -10,9 +12,12 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FORBIDDEN = {
-    "regulator": {"credit", "licensing", "complaints"},
-    "credit": {"licensing", "complaints"},
-    "licensing": {"complaints"},
+    "regulator": {"credit", "licensing", "enforcement", "inspections", "complaints"},
+    "credit": {"licensing", "enforcement", "inspections", "complaints"},
+    "licensing": {"enforcement", "inspections", "complaints"},
+    "enforcement": {"inspections", "complaints"},
+    "complaints": {"licensing", "enforcement", "inspections"},
+    "inspections": {"complaints"},
 }
 
 

@@ -90,10 +90,12 @@ class AuditChainLinkOutput(serializers.Serializer):
 
 class MeOutput(serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
+    authority = serializers.CharField(source="authority_id", read_only=True, allow_null=True)
+    province = serializers.CharField(read_only=True)
 
     class Meta:
         model = User
-        fields = ["username", "role", "enterprise", "province", "badge"]
+        fields = ["username", "role", "enterprise", "authority", "province", "badge"]
 
 
 class TokenInput(serializers.Serializer):

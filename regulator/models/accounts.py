@@ -2,8 +2,6 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from regulator import provinces
-
 
 class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")
@@ -20,8 +18,11 @@ class User(AbstractUser):
     enterprise = models.ForeignKey(
         "regulator.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
-    # Provincial staff may be scoped to one province (DESIGN.md, Users and roles).
-    province = models.CharField(max_length=2, blank=True, choices=provinces.CHOICES)
+    # Staff belong to one authority (MIIT or a province's administration) and act only
+    # within it (DESIGN.md, Users and roles); enterprise users belong to none.
+    authority = models.ForeignKey(
+        "regulator.Authority", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
     # Inspector roster badge (used by the draws); blank for other roles.
     badge = models.CharField(max_length=32, blank=True)
 
@@ -37,8 +38,21 @@ class User(AbstractUser):
                 condition=models.Q(role__in=[r.value for r in Role]) | models.Q(is_superuser=True),
                 name="user_role_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(role="enterprise", authority__isnull=True)
+                | (~models.Q(role="enterprise") & models.Q(authority__isnull=False))
+                | models.Q(is_superuser=True),
+                name="staff_user_has_authority",
+            ),
         ]
 
     @property
     def is_enterprise(self) -> bool:
         return self.role == Role.ENTERPRISE
+
+    @property
+    def province(self) -> str:
+        """The province a provincial staff member's authority governs; "" for national staff
+        and enterprise users. Derived from the authority code: no query."""
+        code = self.authority_id or ""
+        return "" if code in ("", "MIIT") else code

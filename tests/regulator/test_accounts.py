@@ -26,7 +26,7 @@ def test_create_user_command_for_every_role(db, ent_a):
         (["--role", "enterprise"], "needs an enterprise"),
         (["--role", "enterprise", "--enterprise", "91110000802100433B"], "Unknown enterprise"),
         (["--role", "officer", "--enterprise", "91110000802100433B"], "Only enterprise users"),
-        (["--role", "officer", "--province", "99"], "Unknown province"),
+        (["--role", "officer", "--province", "99"], "Unknown authority"),
     ],
 )
 def test_create_user_command_rejects_bad_input(db, args, needle):

@@ -13,7 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--password", required=True)
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--enterprise", help="USCC, required for role=enterprise")
-        parser.add_argument("--province", default="", help="two-digit province code to scope staff")
+        parser.add_argument("--authority", default="", help="staff: MIIT (default) or a province code")
+        parser.add_argument("--province", default="", help="staff: a province code (same as --authority)")
         parser.add_argument("--badge", default="", help="inspector roster badge id")
 
     def handle(self, *args, **opts):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
                 password=opts["password"],
                 role=opts["role"],
                 enterprise_uscc=opts.get("enterprise"),
+                authority=opts["authority"],
                 province=opts["province"],
                 badge=opts["badge"],
             )

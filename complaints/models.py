@@ -1,0 +1,1 @@
+"""Models of the complaints app (DESIGN.md, Architecture)."""

@@ -1,0 +1,1 @@
+"""Models of the enforcement app (DESIGN.md, Architecture)."""
