@@ -1,0 +1,384 @@
+"""Thin enforcement views: validate shape, call one selector or service, render.
+
+Access (issue 12 §5): supervisors (and officers, for licence matters) handle cases of
+their own authority, national staff everywhere; the enterprise sees its own cases from the
+notice on and acts as the party; auditors read; everyone else gets 404 (the selectors
+return nothing for them)."""
+
+import csv
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, renderers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import ApplicationError, NotFound, Pagination
+from enforcement import conf, selectors, services
+from enforcement.api import serializers as s
+from enforcement.models import Case, Decision
+from licensing.models import Licence
+from regulator import scoping
+from regulator import uscc as uscc_mod
+from regulator.idempotency import OPENAPI_HEADER as IDEMPOTENCY_HEADER
+from regulator.idempotency import idempotent
+from regulator.models import Enterprise, Role
+
+try:  # the kernel's CSV cell guard, if landed (formula injection in spreadsheets)
+    from regulator.csvsafe import cell as _csv_cell  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - depends on the kernel's progress
+
+    def _csv_cell(value):
+        text = "" if value is None else str(value)
+        # A cell starting with = + - @ (or a tab/CR) is a formula to a spreadsheet: quote it.
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# Who may act is decided by the services on the case itself: out of the actor's sight is
+# 404 (inspectors, handlers, other authorities, other enterprises), in sight but not theirs
+# to do is 403 (an auditor, the party on a handler's step). Views only require a login.
+HANDLE = IsAuthenticated
+PARTY = IsAuthenticated
+
+
+def _party(user) -> bool:
+    return scoping.role_of(user) == Role.ENTERPRISE
+
+
+class CaseListApi(generics.ListAPIView):
+    """Cases in the actor's scope; supervisors and officers open cases (立案)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.CaseOutput
+    filterset_fields = ["status", "source_kind", "authority"]
+
+    def get_queryset(self):
+        return selectors.case_list(actor=self.request.user)
+
+    @extend_schema(request=s.CaseInput, responses={201: s.CaseDetailOutput}, parameters=[IDEMPOTENCY_HEADER])
+    @idempotent("enforcement.case.open")
+    def post(self, request):
+        if scoping.role_of(request.user) not in (Role.SUPERVISOR, Role.OFFICER):
+            raise NotFound(_("Not found."))
+        data = s.CaseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        enterprise = Enterprise.objects.filter(uscc=uscc_mod.normalise(v["uscc"])).first()
+        if enterprise is None:
+            raise ApplicationError(_("Unknown enterprise."), errors={"uscc": [_("Not in the register.")]})
+        licence = None
+        if v["licence_number"]:
+            licence = Licence.objects.filter(
+                number=v["licence_number"].strip(), enterprise=enterprise
+            ).first()
+            if licence is None:
+                raise ApplicationError(
+                    _("Unknown licence."), errors={"licence_number": [_("Not this enterprise's.")]}
+                )
+        case = services.case_open(
+            actor=request.user,
+            enterprise=enterprise,
+            source_kind=v["source_kind"],
+            source_ref=v["source_ref"],
+            facts=v["facts"],
+            provisions=v["provisions"],
+            authority=v["authority"] or scoping.authority_code(request.user),
+            officers=v["officers"],
+            licence=licence,
+        )
+        case = selectors.case_get(actor=request.user, case_id=case.pk)
+        return Response(s.CaseDetailOutput(case).data, status=status.HTTP_201_CREATED)
+
+
+class CaseDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.CaseDetailOutput)
+    def get(self, request, pk: int):
+        case = selectors.case_get(actor=request.user, case_id=pk)
+        out = s.PartyCaseOutput if _party(request.user) else s.CaseDetailOutput
+        return Response(out(case).data)
+
+
+def _render_case(request, case: Case) -> Response:
+    case = selectors.case_get(actor=request.user, case_id=case.pk)
+    out = s.PartyCaseOutput if _party(request.user) else s.CaseDetailOutput
+    return Response(out(case).data)
+
+
+class CaseActionApi(APIView):
+    """One step of a case by its handlers: investigate, notice, schedule-hearing,
+    hold-hearing, extend, withdraw, enforce, close, officers."""
+
+    permission_classes = [HANDLE]
+    INPUTS = {
+        "investigate": s.ReasonInput,
+        "officers": s.OfficersInput,
+        "notice": s.NoticeInput,
+        "schedule-hearing": s.HearingInput,
+        "hold-hearing": s.HearingRecordInput,
+        "extend": s.ExtendInput,
+        "withdraw": s.RequiredReasonInput,
+        "enforce": s.RequiredReasonInput,
+        "close": s.ReasonInput,
+    }
+
+    @extend_schema(request=s.ReasonInput, responses=s.CaseDetailOutput)
+    def post(self, request, pk: int, action: str):
+        if action not in self.INPUTS or _party(request.user):
+            raise NotFound(_("Not found."))
+        data = self.INPUTS[action](data=request.data)
+        data.is_valid(raise_exception=True)
+        v, u = data.validated_data, request.user
+        if action == "investigate":
+            case = services.case_investigate(actor=u, case_id=pk, reason=v["reason"])
+        elif action == "officers":
+            case = services.case_assign_officers(actor=u, case_id=pk, officers=v["officers"])
+        elif action == "notice":
+            case = services.case_send_notice(
+                actor=u, case_id=pk, kind=v["kind"], amount=v["amount"], text=v["text"]
+            )
+        elif action == "schedule-hearing":
+            case = services.case_schedule_hearing(
+                actor=u,
+                case_id=pk,
+                hearing_on=v["hearing_on"],
+                place=v["place"],
+                chair_id=v["chair"],
+                public=v["public"],
+                reason=v["reason"],
+            )
+        elif action == "hold-hearing":
+            case = services.case_hold_hearing(actor=u, case_id=pk, record=v["record"])
+        elif action == "extend":
+            case = services.case_extend(actor=u, case_id=pk, days=v["days"], reason=v["reason"])
+        elif action == "withdraw":
+            case = services.case_withdraw(actor=u, case_id=pk, reason=v["reason"])
+        elif action == "enforce":
+            case = services.case_apply_enforcement(actor=u, case_id=pk, reason=v["reason"])
+        else:
+            case = services.case_close(actor=u, case_id=pk, reason=v["reason"])
+        return _render_case(request, case)
+
+
+class CaseDefenceApi(APIView):
+    """The party states its defence (陈述、申辩)."""
+
+    permission_classes = [PARTY]
+
+    @extend_schema(request=s.TextInput, responses={201: s.DefenceOutput}, parameters=[IDEMPOTENCY_HEADER])
+    @idempotent("enforcement.case.defence")
+    def post(self, request, pk: int):
+        data = s.TextInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = services.case_defend(actor=request.user, case_id=pk, text=data.validated_data["text"])
+        return Response(s.DefenceOutput(d).data, status=status.HTTP_201_CREATED)
+
+
+class CaseHearingRequestApi(APIView):
+    """The party asks for a hearing within the period after the notice (§7)."""
+
+    permission_classes = [PARTY]
+
+    @extend_schema(request=s.ReasonInput, responses=s.PartyCaseOutput)
+    def post(self, request, pk: int):
+        data = s.ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.case_request_hearing(
+            actor=request.user, case_id=pk, reason=data.validated_data["reason"]
+        )
+        return _render_case(request, case)
+
+
+class CaseDecisionApi(APIView):
+    """Decide the case (penalty or no penalty)."""
+
+    permission_classes = [HANDLE]
+
+    @extend_schema(
+        request=s.DecisionInput, responses={201: s.DecisionOutput}, parameters=[IDEMPOTENCY_HEADER]
+    )
+    @idempotent("enforcement.decision.make")
+    def post(self, request, pk: int):
+        if _party(request.user):
+            raise NotFound(_("Not found."))
+        data = s.DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        dec = services.decision_make(actor=request.user, case_id=pk, **data.validated_data)
+        return Response(s.DecisionOutput(dec).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceApi(APIView):
+    """Upload evidence (multipart ``file``); the bytes go to storage, the hash to the row."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request=s.EvidenceInput, responses={201: s.EvidenceOutput}, parameters=[IDEMPOTENCY_HEADER]
+    )
+    @idempotent("enforcement.evidence.add")
+    def post(self, request, pk: int):
+        data = s.EvidenceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ev = services.evidence_add(
+            actor=request.user,
+            case_id=pk,
+            upload=data.validated_data["file"],
+            description=data.validated_data["description"],
+        )
+        return Response(s.EvidenceOutput(ev).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceFileApi(APIView):
+    """The evidence file itself, for the handling staff and auditors."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int, evidence_id: int):
+        ev = selectors.evidence_get(actor=request.user, case_id=pk, evidence_id=evidence_id)
+        resp = FileResponse(ev.file.open("rb"), content_type=ev.content_type)
+        resp["Content-Disposition"] = f'attachment; filename="evidence-{ev.pk}"'
+        resp["X-Content-SHA256"] = ev.sha256
+        return resp
+
+
+class DecisionListApi(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.DecisionOutput
+    filterset_fields = ["status", "outcome", "kind", "performance_status"]
+
+    def get_queryset(self):
+        return selectors.decision_list(actor=self.request.user)
+
+
+class DecisionDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.DecisionDetailOutput)
+    def get(self, request, pk: int):
+        dec = selectors.decision_get(actor=request.user, decision_id=pk)
+        out = s.DecisionOutput if _party(request.user) else s.DecisionDetailOutput
+        return Response(out(dec).data)
+
+
+class DecisionActionApi(APIView):
+    """deliver, correct (a superseding decision), perform, annul, publish."""
+
+    permission_classes = [HANDLE]
+    INPUTS = {
+        "deliver": s.DeliverInput,
+        "correct": s.CorrectionInput,
+        "perform": s.PerformInput,
+        "annul": s.AnnulInput,
+        "publish": s.ReasonInput,
+    }
+
+    @extend_schema(request=s.ReasonInput, responses=s.DecisionOutput)
+    def post(self, request, pk: int, action: str):
+        if action not in self.INPUTS or _party(request.user):
+            raise NotFound(_("Not found."))
+        data = self.INPUTS[action](data=request.data)
+        data.is_valid(raise_exception=True)
+        v, u = dict(data.validated_data), request.user
+        if action == "deliver":
+            dec = services.decision_deliver(actor=u, decision_id=pk, delivered_on=v["delivered_on"])
+        elif action == "correct":
+            dec = services.decision_correct(actor=u, decision_id=pk, **v)
+        elif action == "perform":
+            dec = services.decision_perform(
+                actor=u, decision_id=pk, performed_on=v["performed_on"], note=v["note"]
+            )
+        elif action == "annul":
+            dec = services.decision_annul(actor=u, decision_id=pk, **v)
+        else:
+            dec = services.decision_publish(actor=u, decision_id=pk)
+        code = status.HTTP_201_CREATED if action == "correct" else status.HTTP_200_OK
+        return Response(
+            s.DecisionOutput(Decision.objects.select_related("authority", "supersedes").get(pk=dec.pk)).data,
+            status=code,
+        )
+
+
+# --- public (双公示) ---------------------------------------------------------------------------
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Only error bodies reach here; the list itself is streamed by the view.
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        if isinstance(data, dict):
+            for k, v in data.items():
+                w.writerow([k, v])
+        return buf.getvalue().encode()
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_stream(qs):
+    w = csv.writer(_Echo())
+    yield "\ufeff"  # BOM: spreadsheet programs then read the Chinese names right
+    yield w.writerow(s.PUBLIC_FIELDS)
+    for row in qs.iterator(chunk_size=2000):
+        data = s.PublicPenalty(row).data
+        yield w.writerow([_csv_cell(data[f]) for f in s.PUBLIC_FIELDS])
+
+
+class PublicPenaltyListApi(generics.GenericAPIView):
+    """双公示: published penalty decisions; annulled ones stay, marked. ``?format=csv``."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    serializer_class = s.PublicPenalty
+    pagination_class = Pagination
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    filter_backends: list = []
+
+    @extend_schema(parameters=[s.PublicPenaltyQuery])
+    def get(self, request):
+        q = s.PublicPenaltyQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        qs = selectors.public_penalties(**q.validated_data)
+        if request.accepted_renderer.format == "csv":
+            resp = StreamingHttpResponse(
+                _csv_stream(qs[: conf.get("ENFORCEMENT_CSV_MAX_ROWS")]),
+                content_type="text/csv; charset=utf-8",
+            )
+            resp["Content-Disposition"] = 'attachment; filename="penalties.csv"'
+            return resp
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class PublicPenaltyChangesApi(generics.GenericAPIView):
+    """Decisions published, annulled or superseded since a time; an empty page is valid."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    serializer_class = s.PublicPenaltyChange
+    pagination_class = Pagination
+    filter_backends: list = []
+
+    @extend_schema(parameters=[s.ChangesQuery])
+    def get(self, request):
+        q = s.ChangesQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        since = q.validated_data["since"]
+        page = self.paginate_queryset(selectors.public_penalty_changes(since=since))
+        return self.get_paginated_response(
+            s.PublicPenaltyChange(page, many=True, context={"since": since}).data
+        )
