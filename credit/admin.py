@@ -1,38 +1,33 @@
-"""Admin: supervisors edit rules here (through the service, so versions and audit follow);
-the ledger and list history are read-only."""
+"""Admin: read-only everywhere (issue 8 §4: no write outside the audited services). Rules
+are edited through the API (``/api/v1/credit/rules/``), which versions and audits them;
+everything else changes only through its service."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from config.api import ApplicationError
-from credit import services
-from credit.models import Account, LedgerEntry, ListEntry, ListEvent, Objection, RepairRequest, Rule, Sanction
+from credit.models import (
+    Account,
+    AdmonitionTask,
+    GradeRecord,
+    LedgerEntry,
+    ListEntry,
+    ListEvent,
+    Objection,
+    ObjectionEvent,
+    RepairEvent,
+    RepairRequest,
+    Rule,
+    Sanction,
+)
 from regulator.admin_tools import ReadOnlyAdmin
 
 
 @admin.register(Rule)
-class RuleAdmin(admin.ModelAdmin):
-    list_display = ("code", "points", "list_effect", "validity_months", "version", "active")
-    list_filter = ("list_effect", "active")
+class RuleAdmin(ReadOnlyAdmin):
+    """Read-only: edit rules with PATCH /api/v1/credit/rules/<code>/ (versioned, audited)."""
+
+    list_display = ("code", "points", "list_effect", "direct_listing", "validity_months", "version", "active")
+    list_filter = ("list_effect", "active", "direct_listing")
     search_fields = ("code", "description_en", "description_zh")
-    readonly_fields = ("version", "updated_at")
-
-    def get_readonly_fields(self, request, obj=None):
-        return (*self.readonly_fields, "code") if obj else self.readonly_fields
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        fields = {f: form.cleaned_data[f] for f in services.rules.EDITABLE if f in form.cleaned_data}
-        try:
-            if change:
-                saved = services.rule_update(actor=request.user, code=obj.code, **fields)
-            else:
-                saved = services.rule_create(actor=request.user, code=obj.code, **fields)
-        except ApplicationError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
-            return
-        obj.pk, obj.version = saved.pk, saved.version
 
 
 @admin.register(LedgerEntry)
@@ -69,6 +64,9 @@ class ListEventInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ListEntry)
 class ListEntryAdmin(ReadOnlyAdmin):
@@ -86,10 +84,32 @@ class ListEntryAdmin(ReadOnlyAdmin):
     inlines = [ListEventInline]
 
 
+class _EventInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_status", "to_status", "action", "actor_label", "reason", "occurred_at")
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ObjectionEventInline(_EventInline):
+    model = ObjectionEvent
+
+
+class RepairEventInline(_EventInline):
+    model = RepairEvent
+
+
 @admin.register(Objection)
 class ObjectionAdmin(ReadOnlyAdmin):
     list_display = ("id", "entry", "status", "filed_at", "reply_due_on", "overdue_flagged_at")
     list_filter = ("status",)
+    inlines = [ObjectionEventInline]
 
 
 @admin.register(RepairRequest)
@@ -104,9 +124,21 @@ class RepairAdmin(ReadOnlyAdmin):
         "overdue_flagged_at",
     )
     list_filter = ("status",)
+    inlines = [RepairEventInline]
 
 
 @admin.register(Sanction)
 class SanctionAdmin(ReadOnlyAdmin):
-    list_display = ("enterprise", "kind", "starts_on", "until", "source_ref")
+    list_display = ("enterprise", "kind", "starts_on", "until", "source_ref", "lifted_at")
     list_filter = ("kind",)
+
+
+@admin.register(GradeRecord)
+class GradeRecordAdmin(ReadOnlyAdmin):
+    list_display = ("enterprise", "year", "score", "grade", "status", "publicity_until", "fixed_on")
+    list_filter = ("year", "grade", "status")
+
+
+@admin.register(AdmonitionTask)
+class AdmonitionAdmin(ReadOnlyAdmin):
+    list_display = ("enterprise", "grade_record", "due_on", "done_at")

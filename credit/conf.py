@@ -10,7 +10,10 @@ _DEFAULTS: dict[str, Any] = {
     "CREDIT_BASE_SCORE": 100,
     "CREDIT_GRADE_FLOORS": [["AA", 100], ["A", 80], ["B", 60]],
     "CREDIT_LOWEST_GRADE": "C",
-    # §2.4 default model [D]: points count over a rolling 12 months (a rule may differ).
+    # §2.4 default model [D]: an active dishonest listing forces the lowest grade.
+    "CREDIT_DISHONEST_FORCES_LOWEST_GRADE": True,
+    # §2.4 default model [D]: points count over a rolling 12 months; the default validity
+    # of a new rule (a rule may differ).
     "CREDIT_DEFAULT_POINTS_MONTHS": 12,
     # §2.3 [D]: objection window and reply, in working days.
     "CREDIT_OBJECTION_WINDOW_WORKING_DAYS": 10,
@@ -18,11 +21,13 @@ _DEFAULTS: dict[str, Any] = {
     # §2.3 [D]: repair acceptance / decision / register update, working days.
     "CREDIT_REPAIR_ACCEPT_WORKING_DAYS": 5,
     "CREDIT_REPAIR_DECIDE_WORKING_DAYS": 10,
-    "CREDIT_REPAIR_UPDATE_WORKING_DAYS": 3,
+    # (The 3-working-day register update after a granted repair needs no setting: the grant
+    # removes the entry from the public list in the same transaction.)
     # §2.3 [D]: earliest repair after publication, in months, per list.
     "CREDIT_REPAIR_EARLIEST_MONTHS": {"bad": 3, "dishonest": 12},
-    # §2.3 [D]: revocation-based dishonest entries cannot be repaired.
-    "CREDIT_NON_REPAIRABLE_RULES": ["DISHONEST_REVOKED"],
+    # §2.3 [D]: revocation-based dishonest entries cannot be repaired (a false commitment
+    # ends in revocation too, §1.3).
+    "CREDIT_NON_REPAIRABLE_RULES": ["DISHONEST_REVOKED", "DISHONEST_FALSE_COMMITMENT"],
     # §2.3 [D]: retention per list in years, auto-removed after it.
     "CREDIT_RETENTION_YEARS": {"bad": 3, "dishonest": 3},
     # §2.3 [D]: a second penalty-based bad entry within N years escalates to the dishonest list.
@@ -33,10 +38,19 @@ _DEFAULTS: dict[str, Any] = {
     # shows it to the enterprise at once), starting the objection window; False leaves
     # proposals for a supervisor to notify.
     "CREDIT_NOTIFY_ON_PROPOSE": True,
+    # §2.3 送达 [D]: display on the enterprise's platform account counts as delivery of the
+    # written notice (the objection window starts that day); False waits for a recorded
+    # delivery (post, in person, announcement).
+    "CREDIT_PLATFORM_DISPLAY_IS_DELIVERY": True,
+    # §2.3 [D]: what a proposal still inside its objection window blocks. Default nothing:
+    # the entry is not yet decided for good, and the firm keeps its rights until publication.
+    "CREDIT_PENDING_PROPOSAL_BLOCKS": [],
     # Publish entries whose objection window passed with no pending objection (daily sweep).
     "CREDIT_AUTO_PUBLISH": True,
-    # §2.4 [F S18]: C grade → no applications; [I] notify-and-commit only for clean firms.
-    "CREDIT_APPLY_BLOCKED_GRADES": ["C"],
+    # §2.4 [F S18]: the live grade's effect on applications. Default none: the C-grade ban
+    # is a dated sanction from the yearly grade record (CREDIT_GRADE_BAN_*), not the live score.
+    "CREDIT_APPLY_BLOCKED_GRADES": [],
+    # [I] notify-and-commit only for firms whose live grade is above C.
     "CREDIT_NOTIFY_COMMIT_BLOCKED_GRADES": ["C"],
     "CREDIT_NOTIFY_COMMIT_BLOCKED_BY_BAD_LIST": True,
     # Which dated sanctions block what (§1.1, §1.3, §1.5).
@@ -45,7 +59,25 @@ _DEFAULTS: dict[str, Any] = {
         "renewal_ban": ["renew"],
         "notify_commit_ban": ["notify_commit"],
         "licence_ban": ["apply", "renew", "notify_commit"],
+        # §2.4 [F S18]: the fixed C grade bars applications; renewal refused while it runs.
+        "grade_ban": ["apply", "renew", "notify_commit"],
     },
+    # §2.4 [F S18]: the yearly grade. Sweep day (month, day), publicity in working days,
+    # the grades that draw a ban (and for how many years) or an admonition talk (and within
+    # how many working days of fixing).
+    "CREDIT_GRADE_SWEEP_DATE": [1, 15],
+    "CREDIT_GRADE_PUBLICITY_WORKING_DAYS": 10,
+    "CREDIT_GRADE_BAN_GRADES": ["C"],
+    "CREDIT_GRADE_BAN_YEARS": 3,
+    "CREDIT_GRADE_BAN_KIND": "grade_ban",
+    "CREDIT_ADMONITION_GRADES": ["B"],
+    "CREDIT_ADMONITION_WORKING_DAYS": 20,
+    # §2.4 [D]: "3 years with no bad-list entry" bonus, posted once a year by the sweep.
+    "CREDIT_CLEAN_YEARS": 3,
+    "CREDIT_CLEAN_BONUS_RULE": "BONUS_THREE_YEARS_CLEAN",
+    "CREDIT_ANNUAL_REPORT_BONUS_RULE": "BONUS_ANNUAL_REPORT",
+    "CREDIT_INSPECTION_BONUS_RULE": "BONUS_CLEAN_INSPECTION",
+    "CREDIT_COMPLAINT_TIMELINESS_RULE": "COMPLAINT_TIMELINESS",
     # §3 [D]: grade multipliers; fixed rates for the dishonest (always), C (100%) and bad strata.
     "CREDIT_SAMPLING_MULTIPLIERS": {"grade_AA": 0.5, "grade_A": 1.0, "grade_B": 2.0},
     "CREDIT_SAMPLING_FIXED_RATES": {"dishonest": 1.0, "grade_C": 1.0, "bad": 0.2},

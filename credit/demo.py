@@ -10,6 +10,7 @@ from django.utils import timezone
 from credit import services
 from credit import transitions as tr
 from credit.models import LedgerEntry, ListStatus, RemovalReason
+from credit.services.lists import _publish
 from regulator import provinces
 from regulator.demo import demo_codes
 from regulator.models import Enterprise
@@ -19,7 +20,16 @@ ACTOR = "demo loader"
 
 def _authority(ent) -> str:
     """The provincial communications administration where the enterprise is registered."""
-    return f"{provinces.BY_CODE[ent.province].name_zh}通信管理局"
+    return ent.province
+
+
+def _published(**kw):
+    """A listing whose objection window the demo history has already seen pass: proposed,
+    notified, then published through the same transition as the daily sweep."""
+    e = services.list_entry_propose(actor=ACTOR, **kw)
+    if e.status == ListStatus.NOTIFIED:
+        e = _publish(actor=ACTOR, entry_id=e.pk, reason="异议期届满")
+    return e
 
 
 def _post(ent, rule, key, days_ago=30):
@@ -57,15 +67,13 @@ def load() -> str:
                 _post(ent, "BONUS_THREE_YEARS_CLEAN", f"{i}:old", 400)
         # Bad list: published annual-report entries, some later removed when filed.
         for i, ent in enumerate(ents[20:40]):
-            e = services.list_entry_propose(
-                actor=ACTOR,
+            e = _published(
                 enterprise=ent,
                 list_kind="bad",
                 rule_code="BAD_ANNUAL_REPORT",
                 reason="未按期报送2025年度年报",
                 authority=_authority(ent),
                 source_ref=f"demo:ar2025:{ent.uscc}",
-                immediate=True,
             )
             if i % 4 == 0 and e.status == ListStatus.PUBLISHED:
                 services.list_entry_remove_for_source(
@@ -81,6 +89,7 @@ def load() -> str:
                 reason=f"行政处罚决定书 {provinces.BY_CODE[ent.province].abbr}通管罚〔2026〕{i + 1}号",
                 authority=_authority(ent),
                 source_ref=f"demo:pen:{ent.uscc}",
+                notify=False,
             )
             if e.status == ListStatus.PROPOSED:
                 services.list_entry_notify(actor=ACTOR, entry_id=e.pk, reason="书面告知")
@@ -94,7 +103,6 @@ def load() -> str:
                 reason="吊销增值电信业务经营许可证",
                 authority=_authority(ent),
                 source_ref=f"demo:rev:{ent.uscc}",
-                immediate=True,
             )
         for ent in ents[58:60]:
             e = services.list_entry_propose(
@@ -111,15 +119,13 @@ def load() -> str:
                 services.list_entry_withdraw(actor=ACTOR, entry_id=e.pk, reason="已在期限内履行")
         # A dishonest entry repaired (the demo stands in for one published over a year ago).
         ent = ents[61]
-        e = services.list_entry_propose(
-            actor=ACTOR,
+        e = _published(
             enterprise=ent,
             list_kind="dishonest",
             rule_code="DISHONEST_PENALTY_UNFULFILLED",
             reason="逾期未履行行政处罚决定",
             authority=_authority(ent),
             source_ref=f"demo:rep:{ent.uscc}",
-            immediate=True,
         )
         tr.transition(
             entry_id=e.pk,
@@ -132,15 +138,13 @@ def load() -> str:
         # Escalation: a second published penalty entry within 3 years → dishonest proposal.
         ent = ents[60]
         for n in (1, 2):
-            services.list_entry_propose(
-                actor=ACTOR,
+            _published(
                 enterprise=ent,
                 list_kind="bad",
                 rule_code="BAD_PENALTY",
                 reason=f"行政处罚决定书 第{n}号",
                 authority=_authority(ent),
                 source_ref=f"demo:esc{n}:{ent.uscc}",
-                immediate=True,
             )
     expired = services.sweep_expire_points()
     return f"{LedgerEntry.objects.count() - before} ledger entries added ({expired} expiries)"

@@ -6,6 +6,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from credit import conf
+
+
+def default_validity_months() -> int:
+    """§2.4 default model [D]: points count over a rolling period (CREDIT_DEFAULT_POINTS_MONTHS)."""
+    return int(conf.get("CREDIT_DEFAULT_POINTS_MONTHS"))
+
 
 class ListKind(models.TextChoices):
     BAD = "bad", _("Bad-operation list")
@@ -28,7 +35,13 @@ class Rule(models.Model):
     list_effect = models.CharField(max_length=16, choices=ListEffect.choices, default=ListEffect.NONE)
     legal_basis = models.CharField(max_length=300, blank=True)
     # How long the points count; 0 = until reversed.
-    validity_months = models.PositiveIntegerField(default=12)
+    validity_months = models.PositiveIntegerField(default=default_validity_months)
+    # §2.2: the law lists these directly (licence revoked): published at once, with no
+    # objection window before publication; the firm may still object afterwards (§2.3).
+    direct_listing = models.BooleanField(default=False)
+    # §1.6/§2.3 [F S4]: entries under this rule end when the annual report is filed and
+    # confirmed (removal reason ``report_filed``); no other rule may end that way.
+    annual_report = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -162,6 +175,13 @@ class RemovalReason(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn by the authority")
 
 
+class NoticeMethod(models.TextChoices):
+    PLATFORM = "platform", _("Shown on the platform")
+    POST = "post", _("Registered post")
+    IN_PERSON = "in_person", _("Handed over in person")
+    ANNOUNCEMENT = "announcement", _("Public announcement")
+
+
 class ListEntry(models.Model):
     """A listing as an interval record (ANCHORS §2): never deleted, removal sets an end date.
 
@@ -179,9 +199,28 @@ class ListEntry(models.Model):
     rule_version = models.PositiveIntegerField()
     reason = models.TextField()
     legal_basis = models.CharField(max_length=300, blank=True)
+    # The deciding authority (列入单位, §2.1 [F S1]); ``authority`` keeps its name as it was
+    # at decision time, for the published record.
+    deciding_authority = models.ForeignKey(
+        "regulator.Authority", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     authority = models.CharField(max_length=200)
     source_ref = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=ListStatus.choices, default=ListStatus.PROPOSED)
+    # Written notice of the intended listing (送达, §2.3): its text as sent, how it was
+    # served and when it reached the enterprise; the objection window runs from delivery.
+    notice_text = models.TextField(blank=True)
+    notice_method = models.CharField(max_length=16, choices=NoticeMethod.choices, blank=True)
+    notice_delivered_on = models.DateField(null=True, blank=True)
+    # §2.3 [F S19]: repair needs the penalty carried out; set when the entry was proposed
+    # with that condition, and the day it was recorded as carried out.
+    requires_fulfilment = models.BooleanField(default=False)
+    fulfilled_on = models.DateField(null=True, blank=True)
+    # §2.3 [D] escalation: the bad-list entries whose repetition caused this dishonest entry;
+    # annulling any of them takes this one off too.
+    escalation_basis = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="escalations"
+    )
     removal_reason = models.CharField(max_length=32, choices=RemovalReason.choices, blank=True)
     decided_on = models.DateField()
     notified_on = models.DateField(null=True, blank=True)
@@ -338,9 +377,17 @@ class Sanction(models.Model):
     starts_on = models.DateField()
     until = models.DateField()
     reason = models.TextField()
+    legal_basis = models.CharField(max_length=300, blank=True)
+    authority = models.ForeignKey(
+        "regulator.Authority", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     source_ref = models.CharField(max_length=200, blank=True)
     actor_label = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Lifting ends a sanction early (e.g. the decision behind it was set aside); the row stays.
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by_label = models.CharField(max_length=150, blank=True)
+    lift_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-starts_on", "-id"]
@@ -356,3 +403,95 @@ class Sanction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.enterprise_id} until {self.until}"
+
+
+class StatusEventBase(models.Model):
+    """One status change of a case row (same shape as ListEvent). Append-only (trigger)."""
+
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    action = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status}→{self.to_status} ({self.action})"
+
+
+class ObjectionEvent(StatusEventBase):
+    objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="events")
+
+
+class RepairEvent(StatusEventBase):
+    repair = models.ForeignKey(RepairRequest, on_delete=models.PROTECT, related_name="events")
+
+
+class GradeStatus(models.TextChoices):
+    PUBLICITY = "publicity", _("In publicity")
+    OBJECTED = "objected", _("Objection pending")
+    FIXED = "fixed", _("Fixed")
+
+
+class GradeRecord(models.Model):
+    """The grade fixed for one enterprise and year (§2.4, Fujian model [F S18]): the score,
+    the grade and the ledger entries that made it, published after a publicity period in
+    which the enterprise may object. The year's decisions cite this, not the live score."""
+
+    enterprise = models.ForeignKey("regulator.Enterprise", on_delete=models.PROTECT, related_name="grades")
+    year = models.PositiveIntegerField()
+    score = models.IntegerField()
+    grade = models.CharField(max_length=4)
+    on_dishonest_list = models.BooleanField(default=False)
+    # [{"id", "rule", "points", "effective_at"}] of the live postings at the sweep.
+    entries = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=16, choices=GradeStatus.choices, default=GradeStatus.PUBLICITY)
+    computed_at = models.DateTimeField()
+    publicity_until = models.DateField()
+    calendar_version = models.CharField(max_length=32)
+    fixed_on = models.DateField(null=True, blank=True)
+    objection_grounds = models.TextField(blank=True)
+    objection_answer = models.TextField(blank=True)
+    original_grade = models.CharField(max_length=4, blank=True)
+
+    class Meta:
+        ordering = ["-year", "enterprise"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="grade_one_per_year"),
+            models.CheckConstraint(condition=Q(status__in=GradeStatus.values), name="grade_status_valid"),
+        ]
+        indexes = [models.Index(fields=["status", "publicity_until"], name="credit_grade_due")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}: {self.grade}"
+
+
+class GradeEvent(StatusEventBase):
+    record = models.ForeignKey(GradeRecord, on_delete=models.PROTECT, related_name="events")
+
+
+class AdmonitionTask(models.Model):
+    """§2.4 [F S18]: a B grade calls for an admonition talk (约谈) by a supervisor of the
+    enterprise's authority. A task row, done when the talk is recorded."""
+
+    enterprise = models.ForeignKey("regulator.Enterprise", on_delete=models.PROTECT, related_name="+")
+    grade_record = models.OneToOneField(GradeRecord, on_delete=models.PROTECT, related_name="admonition")
+    province = models.CharField(max_length=2, blank=True)
+    due_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by_label = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"admonition {self.enterprise_id} (record {self.grade_record_id})"

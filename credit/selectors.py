@@ -1,5 +1,8 @@
-"""Credit reads. Other apps call ``restrictions_for`` and ``account_get``; the API's reads
-are scoped to the actor (enterprise users see only their own; missing = forbidden = 404)."""
+"""Credit reads. Other apps call ``restrictions_for`` (a policy answer about one enterprise,
+for the services that decide on it). Every other read takes the actor and is scoped by it
+through regulator.scoping (issue 8): enterprise users see their own rows, staff their
+authority's jurisdiction (the enterprise's province; national staff everywhere), auditors
+read; missing and forbidden are the same 404."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -12,7 +15,10 @@ from config.api import NotFound
 from credit import conf, scoring
 from credit.models import (
     Account,
+    AdmonitionTask,
     EntryKind,
+    GradeRecord,
+    GradeStatus,
     LedgerEntry,
     ListEntry,
     ListStatus,
@@ -22,9 +28,11 @@ from credit.models import (
     Sanction,
 )
 from credit.services.common import grade_of
+from regulator import scoping
 from regulator import uscc as uscc_mod
-from regulator.models import Enterprise
-from regulator.selectors import enterprise_scope
+from regulator.models import Enterprise, Role
+
+PENDING = (ListStatus.PROPOSED, ListStatus.NOTIFIED, ListStatus.OBJECTED)
 
 
 def account_get(enterprise) -> Account:
@@ -65,7 +73,11 @@ class Restrictions:
 
 def active_sanctions(enterprise, on: dt.date | None = None) -> list[Sanction]:
     on = on or timezone.localdate()
-    return list(Sanction.objects.filter(enterprise_id=enterprise.pk, starts_on__lte=on, until__gte=on))
+    return list(
+        Sanction.objects.filter(
+            enterprise_id=enterprise.pk, starts_on__lte=on, until__gte=on, lifted_at__isnull=True
+        )
+    )
 
 
 def restrictions_for(enterprise) -> Restrictions:
@@ -85,6 +97,13 @@ def restrictions_for(enterprise) -> Restrictions:
     if acc.grade in conf.get("CREDIT_NOTIFY_COMMIT_BLOCKED_GRADES"):
         blocked.add("notify_commit")
         reasons.append(_("Credit grade %(g)s: no notify-and-commit.") % {"g": acc.grade})
+    # §2.3: a proposal inside its objection window is not yet decided for good; what it
+    # blocks meanwhile is a setting (default nothing: the firm keeps its rights until
+    # publication, and its score moves only then).
+    pending_blocks = set(conf.get("CREDIT_PENDING_PROPOSAL_BLOCKS"))
+    if pending_blocks and ListEntry.objects.filter(enterprise_id=enterprise.pk, status__in=PENDING).exists():
+        blocked |= pending_blocks
+        reasons.append(_("A listing is proposed and awaiting publication (REGULATION §2.3)."))
     blocks = conf.get("CREDIT_SANCTION_BLOCKS")
     sanctions = active_sanctions(enterprise)
     for s in sanctions:
@@ -119,37 +138,46 @@ def restrictions_for(enterprise) -> Restrictions:
 # --- scoped reads for the API -------------------------------------------------------------
 
 
+def _scope(actor, qs: QuerySet, enterprise: str = "enterprise") -> QuerySet:
+    return scoping.scope(actor, qs, enterprise=enterprise, province=f"{enterprise}__province")
+
+
 def enterprise_for(*, actor, code: str) -> Enterprise:
-    ent = enterprise_scope(actor, Enterprise.objects.all()).filter(uscc=uscc_mod.normalise(code)).first()
+    qs = scoping.scope(actor, Enterprise.objects.all(), enterprise="", province="province")
+    ent = qs.filter(uscc=uscc_mod.normalise(code)).first()
     if ent is None:
         raise NotFound(_("Not found."))
     return ent
 
 
-def rule_list() -> QuerySet[Rule]:
+def rule_list(*, actor) -> QuerySet[Rule]:
+    """The catalogue is public policy: every signed-in role reads it."""
+    if not scoping.role_of(actor):
+        return Rule.objects.none()
     return Rule.objects.all()
 
 
-def rule_get(code: str) -> Rule:
-    rule = Rule.objects.prefetch_related("versions").filter(code=code).first()
+def rule_get(*, actor, code: str) -> Rule:
+    rule = rule_list(actor=actor).prefetch_related("versions").filter(code=code).first()
     if rule is None:
         raise NotFound(_("Not found."))
     return rule
 
 
 def ledger_list(*, actor) -> QuerySet[LedgerEntry]:
-    return enterprise_scope(actor, LedgerEntry.objects.select_related("rule", "enterprise")).order_by("-id")
+    return _scope(actor, LedgerEntry.objects.select_related("rule", "enterprise")).order_by("-id")
 
 
 def account_list(*, actor) -> QuerySet[Account]:
-    return enterprise_scope(actor, Account.objects.select_related("enterprise")).order_by("enterprise__uscc")
+    return _scope(actor, Account.objects.select_related("enterprise")).order_by("enterprise__uscc")
 
 
-def account_breakdown(enterprise) -> dict:
+def account_breakdown(*, actor, code: str) -> dict:
     """Which entries make the score: base + every posting not yet reversed or expired.
 
     Compensated pairs sum to zero, so this equals base + the sum of all entries.
     """
+    enterprise = enterprise_for(actor=actor, code=code)
     acc = account_get(enterprise)
     live = (
         LedgerEntry.objects.filter(enterprise_id=enterprise.pk, kind=EntryKind.POSTING)
@@ -160,6 +188,7 @@ def account_breakdown(enterprise) -> dict:
     base = conf.get("CREDIT_BASE_SCORE")
     items = list(live)
     return {
+        "enterprise": enterprise,
         "account": acc,
         "base": base,
         "entries": items,
@@ -167,8 +196,12 @@ def account_breakdown(enterprise) -> dict:
     }
 
 
+def restrictions_get(*, actor, code: str):
+    return restrictions_for(enterprise_for(actor=actor, code=code))
+
+
 def list_entry_list(*, actor) -> QuerySet[ListEntry]:
-    return enterprise_scope(actor, ListEntry.objects.select_related("rule"))
+    return _scope(actor, ListEntry.objects.select_related("rule"))
 
 
 def list_entry_get(*, actor, pk: int) -> ListEntry:
@@ -179,15 +212,25 @@ def list_entry_get(*, actor, pk: int) -> ListEntry:
 
 
 def objection_list(*, actor) -> QuerySet[Objection]:
-    return enterprise_scope(actor, Objection.objects.select_related("entry"))
+    return _scope(actor, Objection.objects.select_related("entry"))
 
 
 def repair_list(*, actor) -> QuerySet[RepairRequest]:
-    return enterprise_scope(actor, RepairRequest.objects.select_related("entry"))
+    return _scope(actor, RepairRequest.objects.select_related("entry"))
 
 
 def sanction_list(*, actor) -> QuerySet[Sanction]:
-    return enterprise_scope(actor, Sanction.objects.select_related("enterprise"))
+    return _scope(actor, Sanction.objects.select_related("enterprise"))
+
+
+def grade_record_list(*, actor) -> QuerySet[GradeRecord]:
+    return _scope(actor, GradeRecord.objects.select_related("enterprise"))
+
+
+def admonition_list(*, actor) -> QuerySet[AdmonitionTask]:
+    """Admonition talks are supervisors' tasks (and auditors' to read)."""
+    qs = AdmonitionTask.objects.select_related("enterprise", "grade_record")
+    return scoping.scope(actor, qs, enterprise=None, roles=frozenset({Role.SUPERVISOR, Role.AUDITOR}))
 
 
 # --- public reads (published data only, no personal data) ----------------------------------
@@ -242,9 +285,18 @@ def public_credit(code: str) -> dict:
             "-published_on", "-id"
         )
     )
+    # §2.4: the fixed yearly grade beside the live one (the latest record; one still in
+    # publicity is public too: publicity is the point of that period).
+    yearly = (
+        GradeRecord.objects.filter(enterprise_id=acc.enterprise_id)
+        .exclude(status=GradeStatus.OBJECTED)
+        .order_by("-year")
+        .first()
+    )
     return {
         "enterprise": acc.enterprise,
         "account": acc,
+        "yearly": yearly,
         "active": [e for e in listings if e.status == ListStatus.PUBLISHED],
         "history": [e for e in listings if e.status != ListStatus.PUBLISHED],
     }

@@ -138,6 +138,7 @@ def reseed_reference_data() -> None:
 
     importlib.import_module("regulator.migrations.0004_authorities").seed(apps, None)
     importlib.import_module("credit.migrations.0002_append_only_search_and_seed").seed(apps, None)
+    importlib.import_module("credit.migrations.0004_rule_flags_and_legal_basis").seed(apps, None)
     licensing_services.catalogue_sync(actor="test")
 
 

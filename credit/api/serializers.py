@@ -4,11 +4,14 @@ from rest_framework import serializers
 
 from credit.models import (
     Account,
+    AdmonitionTask,
+    GradeRecord,
     LedgerEntry,
     ListEffect,
     ListEntry,
     ListEvent,
     ListKind,
+    NoticeMethod,
     Objection,
     RemovalReason,
     RepairRequest,
@@ -28,6 +31,8 @@ class RuleOutput(serializers.ModelSerializer):
             "list_effect",
             "legal_basis",
             "validity_months",
+            "direct_listing",
+            "annual_report",
             "version",
             "active",
             "updated_at",
@@ -146,6 +151,7 @@ class ListEventOutput(serializers.ModelSerializer):
 
 class ListEntryOutput(serializers.ModelSerializer):
     rule = serializers.CharField(source="rule.code")
+    authority_code = serializers.CharField(source="deciding_authority_id", allow_null=True)
 
     class Meta:
         model = ListEntry
@@ -161,12 +167,18 @@ class ListEntryOutput(serializers.ModelSerializer):
             "reason",
             "legal_basis",
             "authority",
+            "authority_code",
             "source_ref",
             "status",
             "removal_reason",
             "decided_on",
             "notified_on",
+            "notice_method",
+            "notice_delivered_on",
+            "notice_text",
             "objection_due_on",
+            "requires_fulfilment",
+            "fulfilled_on",
             "published_on",
             "effective_on",
             "retention_until",
@@ -188,22 +200,50 @@ class ListEntryInput(serializers.Serializer):
     list_kind = serializers.ChoiceField(choices=ListKind.choices)
     rule = serializers.CharField(max_length=64)
     reason = serializers.CharField(max_length=2000)
-    authority = serializers.CharField(max_length=200)
+    authority = serializers.CharField(
+        max_length=4, help_text='Deciding authority code: "MIIT" or a province code.'
+    )
     source_ref = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     licence_numbers = serializers.ListField(
         child=serializers.CharField(max_length=60), required=False, default=list, max_length=20
     )
-    immediate = serializers.BooleanField(default=False)
     notify = serializers.BooleanField(required=False, allow_null=True, default=None)
+    requires_fulfilment = serializers.BooleanField(default=False)
+
+
+class OptionalReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class NotifyInput(OptionalReasonInput):
+    method = serializers.ChoiceField(choices=NoticeMethod.choices, default=NoticeMethod.PLATFORM)
+    notice_text = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+
+
+class DeliveryInput(OptionalReasonInput):
+    delivered_on = serializers.DateField()
+
+
+class FulfilmentInput(serializers.Serializer):
+    source_ref = serializers.CharField(max_length=200)
+    fulfilled_on = serializers.DateField()
 
 
 class RemoveInput(ReasonInput):
+    # Only the annual-report removal here; withdrawal has its own endpoint, and the other
+    # reasons follow from objections, repairs and the expiry sweep.
     removal_reason = serializers.ChoiceField(
-        choices=[
-            (RemovalReason.REPORT_FILED, RemovalReason.REPORT_FILED.label),
-            (RemovalReason.WITHDRAWN, RemovalReason.WITHDRAWN.label),
-        ]
+        choices=[(RemovalReason.REPORT_FILED, RemovalReason.REPORT_FILED.label)]
     )
+
+
+class CaseEventOutput(serializers.Serializer):
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    action = serializers.CharField()
+    actor_label = serializers.CharField()
+    reason = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
 
 
 class ObjectionOutput(serializers.ModelSerializer):
@@ -219,7 +259,10 @@ class ObjectionOutput(serializers.ModelSerializer):
             "answered_at",
             "answer",
             "overdue_flagged_at",
+            "events",
         ]
+
+    events = CaseEventOutput(many=True, read_only=True)
 
 
 class ObjectionInput(serializers.Serializer):
@@ -247,7 +290,10 @@ class RepairOutput(serializers.ModelSerializer):
             "decided_at",
             "note",
             "overdue_flagged_at",
+            "events",
         ]
+
+    events = CaseEventOutput(many=True, read_only=True)
 
 
 class RepairInput(serializers.Serializer):
@@ -267,10 +313,83 @@ class RepairDecideInput(serializers.Serializer):
 
 class SanctionOutput(serializers.ModelSerializer):
     uscc = serializers.CharField(source="enterprise.uscc")
+    authority_code = serializers.CharField(source="authority_id", allow_null=True)
 
     class Meta:
         model = Sanction
-        fields = ["id", "uscc", "kind", "starts_on", "until", "reason", "source_ref", "created_at"]
+        fields = [
+            "id",
+            "uscc",
+            "kind",
+            "starts_on",
+            "until",
+            "reason",
+            "legal_basis",
+            "authority_code",
+            "source_ref",
+            "created_at",
+            "lifted_at",
+            "lift_reason",
+        ]
+
+
+class SanctionInput(serializers.Serializer):
+    uscc = serializers.CharField(max_length=40)
+    kind = serializers.CharField(max_length=32)
+    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+    until = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+    legal_basis = serializers.CharField(max_length=300)
+    authority = serializers.CharField(max_length=4)
+    source_ref = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class GradeRecordOutput(serializers.ModelSerializer):
+    uscc = serializers.CharField(source="enterprise.uscc")
+
+    class Meta:
+        model = GradeRecord
+        fields = [
+            "id",
+            "uscc",
+            "year",
+            "score",
+            "grade",
+            "original_grade",
+            "on_dishonest_list",
+            "entries",
+            "status",
+            "computed_at",
+            "publicity_until",
+            "fixed_on",
+            "objection_grounds",
+            "objection_answer",
+        ]
+
+
+class GradeObjectionInput(serializers.Serializer):
+    grounds = serializers.CharField(max_length=5000)
+
+
+class GradeDecisionInput(serializers.Serializer):
+    upheld = serializers.BooleanField()
+    answer = serializers.CharField(max_length=5000)
+    grade = serializers.CharField(max_length=4, required=False, allow_blank=True, default="")
+
+
+class AdmonitionOutput(serializers.ModelSerializer):
+    uscc = serializers.CharField(source="enterprise.uscc")
+    name = serializers.CharField(source="enterprise.name")
+    year = serializers.IntegerField(source="grade_record.year")
+    grade = serializers.CharField(source="grade_record.grade")
+
+    class Meta:
+        model = AdmonitionTask
+        fields = ["id", "uscc", "name", "year", "grade", "due_on", "done_at", "done_by_label", "note"]
+
+
+class AdmonitionDoneInput(serializers.Serializer):
+    note = serializers.CharField(max_length=5000)
 
 
 class RestrictionsOutput(serializers.Serializer):
@@ -345,11 +464,21 @@ class ChangesQuery(serializers.Serializer):
     since = serializers.DateTimeField()
 
 
+class PublicYearlyGrade(serializers.Serializer):
+    year = serializers.IntegerField()
+    grade = serializers.CharField()
+    score = serializers.IntegerField()
+    status = serializers.CharField(help_text="publicity or fixed")
+    publicity_until = serializers.DateField()
+    fixed_on = serializers.DateField(allow_null=True)
+
+
 class PublicCreditOutput(serializers.Serializer):
     uscc = serializers.CharField()
     name = serializers.CharField()
     score = serializers.IntegerField()
     grade = serializers.CharField()
+    yearly_grade = PublicYearlyGrade(allow_null=True)
     on_bad_list = serializers.BooleanField()
     on_dishonest_list = serializers.BooleanField()
     active_listings = PublicListEntry(many=True)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from credit.api import public as p
 from credit.api import views as v
 
 urlpatterns = [
@@ -12,21 +13,37 @@ urlpatterns = [
     path("credit/accounts/<str:uscc>/", v.AccountDetailApi.as_view(), name="credit-account-detail"),
     path("credit/restrictions/<str:uscc>/", v.RestrictionsApi.as_view(), name="credit-restrictions"),
     path("credit/sanctions/", v.SanctionListApi.as_view(), name="credit-sanction-list"),
+    path("credit/sanctions/<int:pk>/lift/", v.SanctionLiftApi.as_view(), name="credit-sanction-lift"),
     path("credit/list-entries/", v.ListEntryListApi.as_view(), name="credit-list-entry-list"),
+    path(
+        "credit/list-entries/fulfilment/",
+        v.ListEntryFulfilmentApi.as_view(),
+        name="credit-list-entry-fulfilment",
+    ),
     path("credit/list-entries/<int:pk>/", v.ListEntryDetailApi.as_view(), name="credit-list-entry-detail"),
     path(
         "credit/list-entries/<int:pk>/notify/",
-        v.ListEntryActionApi.as_view(action_name="notify"),
+        v.ListEntryNotifyApi.as_view(),
         name="credit-list-entry-notify",
     ),
     path(
+        "credit/list-entries/<int:pk>/delivery/",
+        v.ListEntryDeliveryApi.as_view(),
+        name="credit-list-entry-delivery",
+    ),
+    path(
         "credit/list-entries/<int:pk>/publish/",
-        v.ListEntryActionApi.as_view(action_name="publish"),
+        v.ListEntryPublishApi.as_view(),
         name="credit-list-entry-publish",
     ),
     path(
+        "credit/list-entries/<int:pk>/withdraw/",
+        v.ListEntryWithdrawApi.as_view(),
+        name="credit-list-entry-withdraw",
+    ),
+    path(
         "credit/list-entries/<int:pk>/remove/",
-        v.ListEntryActionApi.as_view(action_name="remove"),
+        v.ListEntryRemoveApi.as_view(),
         name="credit-list-entry-remove",
     ),
     path(
@@ -40,13 +57,14 @@ urlpatterns = [
         "credit/objections/<int:pk>/decide/", v.ObjectionDecideApi.as_view(), name="credit-objection-decide"
     ),
     path("credit/repairs/", v.RepairListApi.as_view(), name="credit-repair-list"),
-    path(
-        "credit/repairs/<int:pk>/accept/", v.RepairStepApi.as_view(step="accept"), name="credit-repair-accept"
-    ),
-    path(
-        "credit/repairs/<int:pk>/decide/", v.RepairStepApi.as_view(step="decide"), name="credit-repair-decide"
-    ),
-    path("public/lists/", v.PublicListApi.as_view(), name="public-lists"),
-    path("public/lists/changes/", v.PublicListChangesApi.as_view(), name="public-list-changes"),
-    path("public/credit/<str:uscc>/", v.PublicCreditApi.as_view(), name="public-credit"),
+    path("credit/repairs/<int:pk>/accept/", v.RepairAcceptApi.as_view(), name="credit-repair-accept"),
+    path("credit/repairs/<int:pk>/decide/", v.RepairDecideApi.as_view(), name="credit-repair-decide"),
+    path("credit/grades/", v.GradeRecordListApi.as_view(), name="credit-grade-list"),
+    path("credit/grades/<int:pk>/objection/", v.GradeObjectionApi.as_view(), name="credit-grade-objection"),
+    path("credit/grades/<int:pk>/decide/", v.GradeDecideApi.as_view(), name="credit-grade-decide"),
+    path("credit/admonitions/", v.AdmonitionListApi.as_view(), name="credit-admonition-list"),
+    path("credit/admonitions/<int:pk>/done/", v.AdmonitionDoneApi.as_view(), name="credit-admonition-done"),
+    path("public/lists/", p.PublicListApi.as_view(), name="public-lists"),
+    path("public/lists/changes/", p.PublicListChangesApi.as_view(), name="public-list-changes"),
+    path("public/credit/<str:uscc>/", p.PublicCreditApi.as_view(), name="public-credit"),
 ]

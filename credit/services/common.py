@@ -10,9 +10,10 @@ from credit.models import Account, ListEntry, ListKind, ListStatus
 
 
 def grade_of(score: int, dishonest: bool) -> str:
+    # §2.4 default model [D]: a dishonest listing forces the lowest grade (a setting).
     return scoring.grade_for(
         score,
-        dishonest=dishonest,
+        dishonest=dishonest and bool(conf.get("CREDIT_DISHONEST_FORCES_LOWEST_GRADE")),
         floors=conf.get("CREDIT_GRADE_FLOORS"),
         lowest=conf.get("CREDIT_LOWEST_GRADE"),
     )

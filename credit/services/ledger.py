@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict, NotFound
-from credit import conf, scoring
-from credit.models import Account, EntryKind, LedgerEntry, Rule
+from credit import access, conf, scoring
+from credit.models import Account, EntryKind, LedgerEntry, ListEffect, Rule
 from credit.services.common import account_snapshot, grade_of, lock_account
-from regulator import audit, canonical
+from regulator import audit, canonical, scoping
 from regulator.audit import actor_fields
+from regulator.models import Enterprise
 
 
 def rule_by_code(code: str) -> Rule:
@@ -27,6 +28,16 @@ def rule_by_code(code: str) -> Rule:
         )
     if not rule.active:
         raise ApplicationError(_("This credit rule is retired."), errors={"rule": [_("Retired rule.")]})
+    return rule
+
+
+def postable_rule(code: str) -> Rule:
+    rule = rule_by_code(code)
+    if rule.list_effect != ListEffect.NONE:
+        raise ApplicationError(
+            _("This rule leads to a list; propose a list entry instead."),
+            errors={"rule": [_("Rule %s is posted by its list entry at publication.") % code]},
+        )
     return rule
 
 
@@ -145,7 +156,9 @@ def ledger_post(
     effective_at: dt.datetime | None = None,
     idempotency_key: str | None = None,
 ) -> LedgerEntry:
-    """Post the rule's current points for an enterprise.
+    """Post the rule's current points for an enterprise. A rule with a list effect is
+    refused: its points are posted by its list entry at publication, after the notice and
+    the objection window (§2.3), never directly.
 
     With an idempotency key already used for this enterprise: same content → the existing
     entry; different content → Conflict. The key is checked after taking the account lock,
@@ -164,6 +177,7 @@ def ledger_post(
         raise ApplicationError(
             _("Idempotency key must be 1 to 255 characters."), errors={"idempotency_key": [_("Bad length.")]}
         )
+    access.require_on(actor, enterprise, *access.POSTERS)
     digest = _content_hash(rule_code, source_ref, note, effective_at)
     with transaction.atomic():
         account = lock_account(enterprise.pk)
@@ -178,7 +192,7 @@ def ledger_post(
                         code="idempotency_key_reused",
                     )
                 return existing
-        rule = rule_by_code(rule_code)
+        rule = postable_rule(rule_code)
         return post_locked(
             account=account,
             actor=actor,
@@ -216,11 +230,12 @@ def ledger_reverse(*, actor, entry_id: int, reason: str) -> LedgerEntry:
     """A correction: a compensating entry pointing at the posting it reverses."""
     if not reason.strip():
         raise ApplicationError(_("A reason is required."), errors={"reason": [_("Required.")]})
-    ent_id = LedgerEntry.objects.filter(pk=entry_id).values_list("enterprise_id", flat=True).first()
-    if ent_id is None:
+    found = LedgerEntry.objects.select_related("enterprise").filter(pk=entry_id).first()
+    if found is None:
         raise NotFound(_("Not found."))
+    access.require_on(actor, found.enterprise, access.Role.SUPERVISOR)
     with transaction.atomic():
-        account = lock_account(ent_id)
+        account = lock_account(found.enterprise_id)
         original = LedgerEntry.objects.select_related("rule").get(pk=entry_id)
         return compensate_locked(
             account=account, actor=actor, original=original, kind=EntryKind.REVERSAL, note=reason
@@ -265,8 +280,13 @@ def ledger_post_batch(*, actor, postings: Sequence[Posting]) -> list[LedgerEntry
     keys = [(p.enterprise_id, p.idempotency_key) for p in postings if p.idempotency_key]
     if len(keys) != len(set(keys)):
         raise ApplicationError(_("An idempotency key appears twice in the batch."), code="duplicate_key")
-    rules = {code: rule_by_code(code) for code in {p.rule_code for p in postings}}
+    rules = {code: postable_rule(code) for code in {p.rule_code for p in postings}}
     ent_ids = sorted({p.enterprise_id for p in postings})
+    if not access.is_system(actor):
+        access.require_staff(actor, *access.POSTERS)
+        provinces = set(Enterprise.objects.filter(pk__in=ent_ids).values_list("province", flat=True))
+        for province in provinces:
+            scoping.require_jurisdiction(actor, province)
     with transaction.atomic():
         base = conf.get("CREDIT_BASE_SCORE")
         Account.objects.bulk_create(

@@ -23,6 +23,7 @@ from credit.models import (
     RepairStatus,
 )
 from credit.services.common import lock_account
+from credit.services.grades import grade_fix_due, grade_sweep
 from credit.services.ledger import compensate_locked
 from credit.services.lists import list_entry_publish
 from regulator import audit
@@ -147,4 +148,6 @@ def sweep_daily() -> dict[str, object]:
         "entries_published": sweep_publish_due(),
         "entries_expired": sweep_expire_listings(),
         "overdue": sweep_flag_overdue(),
+        "grades": grade_sweep(),
+        "grades_fixed": grade_fix_due(),
     }

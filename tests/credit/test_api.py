@@ -8,7 +8,7 @@ from credit import services
 from credit.models import LedgerEntry, ListEntry
 from tests.conftest import PERSONAS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deduction")]
 
 READERS = {"enterprise_a", "officer", "inspector", "supervisor", "handler", "auditor"}
 
@@ -86,7 +86,7 @@ def test_event_bad_input_is_400_not_500(api, supervisor, ent_a):
 
 def test_enterprise_a_cannot_see_b_ledger(api, supervisor, enterprise_a, ent_a, ent_b):
     services.ledger_post(actor=supervisor, enterprise=ent_a, rule_code="BONUS_EXEMPLARY")
-    b_entry = services.ledger_post(actor=supervisor, enterprise=ent_b, rule_code="BAD_PENALTY")
+    b_entry = services.ledger_post(actor=supervisor, enterprise=ent_b, rule_code="TEST_DEDUCTION")
     c = api(enterprise_a)
     rows = c.get("/api/v1/credit/ledger/").json()["results"]
     assert [r["uscc"] for r in rows] == [ent_a.uscc]
@@ -97,7 +97,7 @@ def test_enterprise_a_cannot_see_b_ledger(api, supervisor, enterprise_a, ent_a, 
 
 def test_account_breakdown_explains_score(api, supervisor, ent_a):
     services.ledger_post(actor=supervisor, enterprise=ent_a, rule_code="BONUS_EXEMPLARY")
-    services.ledger_post(actor=supervisor, enterprise=ent_a, rule_code="BAD_PENALTY")
+    services.ledger_post(actor=supervisor, enterprise=ent_a, rule_code="TEST_DEDUCTION")
     d = api(supervisor).get(f"/api/v1/credit/accounts/{ent_a.uscc}/").json()
     assert d["score"] == d["computed_score"] == 110
     assert d["base"] + sum(e["points"] for e in d["entries"]) == d["score"]
@@ -154,7 +154,7 @@ def test_changes_feed_empty_and_removed(api, ent_a, published, supervisor):
 def test_public_credit_read(api, ent_a, supervisor):
     c = api(None)
     assert c.get(f"/api/v1/public/credit/{ent_a.uscc}/").json()["score"] == 100
-    services.ledger_post(actor=supervisor, enterprise=ent_a, rule_code="BAD_PENALTY")
+    services.ledger_post(actor=supervisor, enterprise=ent_a, rule_code="TEST_DEDUCTION")
     d = c.get(f"/api/v1/public/credit/{ent_a.uscc}/").json()
     assert (d["score"], d["grade"]) == (80, "A")
     assert c.get("/api/v1/public/credit/91110000000000000X/").status_code == 404
@@ -169,7 +169,7 @@ def test_list_entry_flow_over_api(api, supervisor, enterprise_a, ent_a):
             "list_kind": "bad",
             "rule": "BAD_PENALTY",
             "reason": "罚",
-            "authority": "京通管",
+            "authority": "MIIT",
             "notify": False,
         },
         format="json",
@@ -195,7 +195,7 @@ def test_list_entry_flow_over_api(api, supervisor, enterprise_a, ent_a):
 def test_rule_edit_over_api(api, supervisor, officer):
     s = api(supervisor)
     r = s.patch("/api/v1/credit/rules/BAD_PENALTY/", {"points": -25}, format="json")
-    assert r.status_code == 200 and r.json()["version"] == 2
+    assert r.status_code == 200 and r.json()["version"] == 3  # v2: the legal-basis fix (0004)
     assert (
         api(officer).patch("/api/v1/credit/rules/BAD_PENALTY/", {"points": -1}, format="json").status_code
         == 403
@@ -212,7 +212,7 @@ def test_public_pages_render(client, ent_a, published):
 
 
 def test_credit_verify_command(ent_a, supervisor, capsys):
-    services.ledger_post(actor=supervisor, enterprise=ent_a, rule_code="BAD_PENALTY")
+    services.ledger_post(actor=supervisor, enterprise=ent_a, rule_code="TEST_DEDUCTION")
     call_command("credit_verify")
     assert "0 differences" in capsys.readouterr().out
     assert ListEntry.objects.count() == 0
@@ -223,7 +223,7 @@ def test_credit_verify_reports_difference(ent_a, supervisor):
 
     from credit.models import Account
 
-    services.ledger_post(actor=supervisor, enterprise=ent_a, rule_code="BAD_PENALTY")
+    services.ledger_post(actor=supervisor, enterprise=ent_a, rule_code="TEST_DEDUCTION")
     Account.objects.filter(pk=ent_a.pk).update(score=99)
     with pytest.raises(CommandError, match="1 accounts differ"):
         call_command("credit_verify")

@@ -7,7 +7,9 @@ from django.db.models import Sum
 from credit import selectors, services
 from credit.models import LedgerEntry
 
-RULES = ["BAD_PENALTY", "BONUS_CLEAN_INSPECTION", "COMPLAINT_TIMELINESS", "BONUS_EXEMPLARY"]
+RULES = ["TEST_DEDUCTION", "BONUS_CLEAN_INSPECTION", "COMPLAINT_TIMELINESS", "BONUS_EXEMPLARY"]
+
+pytestmark = pytest.mark.usefixtures("deduction")
 
 
 @pytest.mark.django_db(transaction=True)

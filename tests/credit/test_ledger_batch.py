@@ -13,12 +13,14 @@ from credit.services import Posting
 from regulator.models import AuditEvent
 from tests.factories import EnterpriseFactory
 
+pytestmark = pytest.mark.usefixtures("deduction")
+
 
 def test_batch_posts_every_line_and_moves_accounts(ent_a, ent_b, supervisor):
     entries = services.ledger_post_batch(
         actor=supervisor,
         postings=[
-            Posting(ent_a.pk, "BAD_PENALTY", source_ref="case-1"),
+            Posting(ent_a.pk, "TEST_DEDUCTION", source_ref="case-1"),
             Posting(ent_a.pk, "BONUS_CLEAN_INSPECTION"),
             Posting(ent_b.pk, "COMPLAINT_TIMELINESS"),
         ],
@@ -31,7 +33,7 @@ def test_batch_posts_every_line_and_moves_accounts(ent_a, ent_b, supervisor):
 
 
 def test_batch_retry_with_same_keys_posts_nothing_more(ent_a, supervisor):
-    lines = [Posting(ent_a.pk, "BAD_PENALTY", idempotency_key=f"k{i}") for i in range(3)]
+    lines = [Posting(ent_a.pk, "TEST_DEDUCTION", idempotency_key=f"k{i}") for i in range(3)]
     first = services.ledger_post_batch(actor=supervisor, postings=lines)
     again = services.ledger_post_batch(actor=supervisor, postings=lines)
     assert [e.pk for e in first] == [e.pk for e in again]
@@ -39,14 +41,14 @@ def test_batch_retry_with_same_keys_posts_nothing_more(ent_a, supervisor):
     # The single-post path sees the same keys.
     assert (
         services.ledger_post(
-            actor=supervisor, enterprise=ent_a, rule_code="BAD_PENALTY", idempotency_key="k1"
+            actor=supervisor, enterprise=ent_a, rule_code="TEST_DEDUCTION", idempotency_key="k1"
         ).pk
         == first[1].pk
     )
 
 
 def test_key_reused_with_other_content_fails_the_whole_batch(ent_a, ent_b, supervisor):
-    services.ledger_post(actor=supervisor, enterprise=ent_a, rule_code="BAD_PENALTY", idempotency_key="x")
+    services.ledger_post(actor=supervisor, enterprise=ent_a, rule_code="TEST_DEDUCTION", idempotency_key="x")
     with pytest.raises(Conflict):
         services.ledger_post_batch(
             actor=supervisor,
@@ -62,12 +64,12 @@ def test_key_reused_with_other_content_fails_the_whole_batch(ent_a, ent_b, super
 @pytest.mark.parametrize(
     "postings",
     [
-        lambda a: [Posting(a.pk, "BAD_PENALTY"), Posting(a.pk, "NO_SUCH_RULE")],
+        lambda a: [Posting(a.pk, "TEST_DEDUCTION"), Posting(a.pk, "NO_SUCH_RULE")],
         lambda a: [
-            Posting(a.pk, "BAD_PENALTY", idempotency_key="d"),
-            Posting(a.pk, "BAD_PENALTY", idempotency_key="d"),
+            Posting(a.pk, "TEST_DEDUCTION", idempotency_key="d"),
+            Posting(a.pk, "TEST_DEDUCTION", idempotency_key="d"),
         ],
-        lambda a: [Posting(a.pk, "BAD_PENALTY", idempotency_key="")],
+        lambda a: [Posting(a.pk, "TEST_DEDUCTION", idempotency_key="")],
     ],
 )
 def test_bad_batches_are_400_with_nothing_saved(ent_a, supervisor, postings):
@@ -94,7 +96,7 @@ def test_concurrent_batches_and_single_posts_lose_nothing(supervisor):
                 order = ids[n % 5 :] + ids[: n % 5]
                 services.ledger_post_batch(
                     actor=supervisor,
-                    postings=[Posting(e, "BAD_PENALTY" if i % 2 else "BONUS_EXEMPLARY") for e in order],
+                    postings=[Posting(e, "TEST_DEDUCTION" if i % 2 else "BONUS_EXEMPLARY") for e in order],
                 )
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from config.api import Conflict, NotFound
 from credit import selectors, services
-from credit.models import EntryKind, LedgerEntry, ListStatus, ObjectionStatus, RepairStatus
+from credit.models import LedgerEntry, ListStatus, ObjectionStatus, RepairStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,10 @@ def notified(ent_a, propose, supervisor):
     return services.list_entry_notify(actor=supervisor, entry_id=e.pk)
 
 
-def test_upheld_objection_restores_score(ent_a, enterprise_a, supervisor, notified):
-    assert selectors.account_get(ent_a).score == 80
+def test_upheld_objection_before_publication_posts_and_reverses_nothing(
+    ent_a, enterprise_a, supervisor, notified
+):
+    assert selectors.account_get(ent_a).score == 100
     obj = services.objection_file(actor=enterprise_a, entry_id=notified.pk, grounds="penalty annulled")
     assert obj.reply_due_on > timezone.localdate()
     services.objection_decide(actor=supervisor, objection_id=obj.pk, upheld=True, answer="agreed")
@@ -33,9 +35,12 @@ def test_upheld_objection_restores_score(ent_a, enterprise_a, supervisor, notifi
         None,
     )
     assert selectors.account_get(ent_a).score == 100
-    assert LedgerEntry.objects.get(reverses=notified.ledger_entry).kind == EntryKind.REVERSAL
+    assert not LedgerEntry.objects.filter(enterprise=ent_a).exists()
+    events = list(obj.events.values_list("from_status", "to_status"))
+    assert events == [("", "pending"), ("pending", "upheld")]
     with pytest.raises(Conflict):
         services.objection_decide(actor=supervisor, objection_id=obj.pk, upheld=True, answer="again")
+    assert obj.events.count() == 2
 
 
 def test_rejected_objection_returns_to_notified(ent_a, enterprise_a, supervisor, notified):
@@ -43,7 +48,7 @@ def test_rejected_objection_returns_to_notified(ent_a, enterprise_a, supervisor,
     out = services.objection_decide(actor=supervisor, objection_id=obj.pk, upheld=False, answer="facts stand")
     assert out.status == ObjectionStatus.REJECTED
     notified.refresh_from_db()
-    assert notified.status == ListStatus.NOTIFIED and selectors.account_get(ent_a).score == 80
+    assert notified.status == ListStatus.NOTIFIED and selectors.account_get(ent_a).score == 100
 
 
 def test_objection_after_window_is_409(enterprise_a, notified):
@@ -79,8 +84,9 @@ def test_repair_flow(ent_a, enterprise_a, supervisor, published):
     assert not selectors.account_get(ent_a).on_bad_list
 
 
-def test_revocation_entries_cannot_be_repaired(ent_a, enterprise_a, published):
-    e = published(ent_a, "dishonest", "DISHONEST_REVOKED")
+@pytest.mark.parametrize("rule", ["DISHONEST_REVOKED", "DISHONEST_FALSE_COMMITMENT"])
+def test_revocation_entries_cannot_be_repaired(ent_a, enterprise_a, published, rule):
+    e = published(ent_a, "dishonest", rule)
     with time_machine.travel(_at(e.published_on + dt.timedelta(days=800))), pytest.raises(Conflict):
         services.repair_file(actor=enterprise_a, entry_id=e.pk, statement="s", commitment="c")
 

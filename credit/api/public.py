@@ -1,0 +1,119 @@
+"""Public credit endpoints: the lists as published, their changes, one enterprise's credit.
+No login, no personal data, nothing unpublished (DESIGN.md, Public interface)."""
+
+import csv
+import io
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, renderers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import Pagination, WindowCountPagination
+from credit import conf, selectors
+from credit.api import serializers as s
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Only error bodies reach here; the list itself is streamed by the view.
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        if isinstance(data, dict):
+            for k, v in data.items():
+                w.writerow([k, v])
+        return buf.getvalue().encode()
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_stream(qs):
+    w = csv.writer(_Echo())
+    yield "\ufeff"  # BOM: spreadsheet programs then read the Chinese names right
+    yield w.writerow(s.PUBLIC_LIST_FIELDS)
+    for row in qs.iterator(chunk_size=2000):
+        data = s.PublicListEntry(row).data
+        yield w.writerow([data[f] for f in s.PUBLIC_LIST_FIELDS])
+
+
+class PublicListApi(generics.GenericAPIView):
+    """The bad and dishonest lists as published. ``?format=csv`` exports every match."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    serializer_class = s.PublicListEntry
+    pagination_class = WindowCountPagination
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    filter_backends: list = []
+
+    @extend_schema(parameters=[s.PublicListQuery])
+    def get(self, request):
+        q = s.PublicListQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        v = q.validated_data
+        qs = selectors.public_list_entries(
+            list_kind=v.get("list"), q=v["q"], province=v["province"], status=v["status"]
+        )
+        if request.accepted_renderer.format == "csv":
+            resp = StreamingHttpResponse(
+                _csv_stream(qs[: conf.get("CREDIT_CSV_MAX_ROWS")]), content_type="text/csv; charset=utf-8"
+            )
+            resp["Content-Disposition"] = 'attachment; filename="credit-lists.csv"'
+            return resp
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class PublicListChangesApi(generics.GenericAPIView):
+    """Entries added, changed or removed since a time; an empty page is a valid answer."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    serializer_class = s.PublicListChange
+    pagination_class = Pagination
+    filter_backends: list = []
+
+    @extend_schema(parameters=[s.ChangesQuery])
+    def get(self, request):
+        q = s.ChangesQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        since = q.validated_data["since"]
+        page = self.paginate_queryset(selectors.public_list_changes(since=since))
+        data = s.PublicListChange(page, many=True, context={"since": since}).data
+        return self.get_paginated_response(data)
+
+
+class PublicCreditApi(APIView):
+    """Score, grade and published listings of one enterprise (no personal data)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=s.PublicCreditOutput)
+    def get(self, request, uscc: str):
+        d = selectors.public_credit(uscc)
+        acc, ent = d["account"], d["enterprise"]
+        return Response(
+            s.PublicCreditOutput(
+                {
+                    "uscc": ent.uscc,
+                    "name": ent.name,
+                    "score": acc.score,
+                    "grade": acc.grade,
+                    "yearly_grade": d["yearly"],
+                    "on_bad_list": acc.on_bad_list,
+                    "on_dishonest_list": acc.on_dishonest_list,
+                    "active_listings": d["active"],
+                    "listing_history": d["history"],
+                }
+            ).data
+        )
