@@ -1,0 +1,222 @@
+"""Public complaint endpoints: intake, tracking by code, the public record and its
+statistics (DESIGN.md, Public interface). No login; nothing personal, no free text in the
+record; a wrong tracking code is 404. Rates per client come from the kernel's throttles
+(regulator/throttles.py, scopes ``complaint_intake`` and ``complaint_tracking``)."""
+
+import csv
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, renderers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complaints import conf, metrics, selectors, services
+from complaints.api import serializers as s
+from complaints.models import Complaint
+from complaints.services.intake import PUBLIC
+from config.api import Pagination
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Only error bodies reach here (lists are streamed by the views): the message.
+        if isinstance(data, dict):
+            return f"{data.get('message', '')}\n".encode()
+        return b""
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_response(rows, header, filename) -> StreamingHttpResponse:
+    def stream():
+        w = csv.writer(_Echo())
+        yield "\ufeff"  # BOM: spreadsheet programs read the Chinese names right
+        yield w.writerow(header)
+        for row in rows:
+            yield w.writerow(["" if row.get(f) is None else row[f] for f in header])
+
+    resp = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+class _Public:
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    filter_backends: list = []
+
+
+class IntakeApi(_Public, APIView):
+    """File a complaint. Answers the tracking code once: keep it to follow the complaint."""
+
+    throttle_scope = "complaint_intake"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.IntakeInput, "application/json": s.IntakeInput},
+        responses={201: s.IntakeOutput},
+    )
+    def post(self, request):
+        data = s.IntakeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        files = v.pop("attachments")
+        c, code = services.complaint_intake(actor=PUBLIC, files=files, **v)
+        return Response(
+            s.IntakeOutput({**vars(c), "tracking_code": code}).data, status=status.HTTP_201_CREATED
+        )
+
+
+def _tracked(code: str) -> Complaint:
+    pk = services.get_by_code(code).pk
+    return Complaint.objects.select_related("enterprise").prefetch_related("events", "pauses").get(pk=pk)
+
+
+class TrackApi(_Public, APIView):
+    """Progress of one complaint, by its tracking code."""
+
+    throttle_scope = "complaint_tracking"
+
+    @extend_schema(responses=s.TrackOutput)
+    def get(self, request, code: str):
+        return Response(s.TrackOutput(_tracked(code)).data)
+
+
+class _TrackStep(_Public, APIView):
+    throttle_scope = "complaint_tracking"
+    input_class: type = s.ReasonInput
+
+    def act(self, complaint_id: int, data: dict):
+        raise NotImplementedError
+
+    def post(self, request, code: str):
+        data = self.input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        c = services.get_by_code(code)
+        self.act(c.pk, dict(data.validated_data))
+        return Response(s.TrackOutput(_tracked(code)).data)
+
+
+class TrackMaterialApi(_TrackStep):
+    """Supply the material asked for: the paused clocks resume."""
+
+    input_class = s.MaterialInput
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.MaterialInput, "application/json": s.MaterialInput},
+        responses=s.TrackOutput,
+    )
+    def post(self, request, code: str):
+        return super().post(request, code)
+
+    def act(self, complaint_id, data):
+        services.complaint_supply_material(
+            actor=PUBLIC, complaint_id=complaint_id, note=data["note"], files=data["attachments"]
+        )
+
+
+class TrackWithdrawApi(_TrackStep):
+    @extend_schema(request=s.ReasonInput, responses=s.TrackOutput)
+    def post(self, request, code: str):
+        return super().post(request, code)
+
+    def act(self, complaint_id, data):
+        services.complaint_withdraw(actor=PUBLIC, complaint_id=complaint_id, reason=data["reason"])
+
+
+class TrackReopenApi(_TrackStep):
+    input_class = s.RequiredReasonInput
+
+    @extend_schema(request=s.RequiredReasonInput, responses=s.TrackOutput)
+    def post(self, request, code: str):
+        return super().post(request, code)
+
+    def act(self, complaint_id, data):
+        services.complaint_reopen(actor=PUBLIC, complaint_id=complaint_id, reason=data["reason"])
+
+
+class TrackRateApi(_TrackStep):
+    """Rate the outcome 1–5, once, after closing."""
+
+    input_class = s.RateInput
+
+    @extend_schema(request=s.RateInput, responses=s.TrackOutput)
+    def post(self, request, code: str):
+        return super().post(request, code)
+
+    def act(self, complaint_id, data):
+        services.complaint_rate(actor=PUBLIC, complaint_id=complaint_id, rating=data["rating"])
+
+
+class PublicRecordApi(_Public, generics.GenericAPIView):
+    """The public complaint record; ``?format=csv`` exports every match."""
+
+    serializer_class = s.PublicRecordOutput
+    pagination_class = Pagination
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+
+    @extend_schema(parameters=[s.PublicQuery])
+    def get(self, request):
+        q = s.PublicQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        v = q.validated_data
+        months = selectors.parse_period(v["period"])[1] if v["period"] else None
+        qs = metrics.public_records(
+            months=months, enterprise=v["enterprise"], category=v["category"], province=v["province"]
+        ).select_related(None)
+        if request.accepted_renderer.format == "csv":
+            rows = (metrics.record_row(c) for c in qs[: conf.get("COMPLAINTS_CSV_MAX_ROWS")].iterator(2000))
+            return _csv_response(rows, metrics.RECORD_FIELDS, "complaints.csv")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response([metrics.record_row(c) for c in page])
+
+
+class PublicStatsApi(_Public, APIView):
+    """Volumes, fast-handling rate, timely rate and satisfaction with their numerators,
+    denominators and targets, for a month, quarter or year; ``group_by`` splits them."""
+
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+
+    @extend_schema(parameters=[s.StatsQuery], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        q = s.StatsQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        v = q.validated_data
+        label, months = selectors.parse_period(v["period"])
+        out = metrics.stats(
+            months=months, group_by=v["group_by"], province=v["province"], today=timezone.localdate()
+        )
+        if request.accepted_renderer.format == "csv":
+            return _csv_response(_flat(out, v["group_by"]), STATS_CSV, f"complaint-stats-{label}.csv")
+        return Response({"period": label, "group_by": v["group_by"], "province": v["province"], **out})
+
+
+STATS_CSV = ["group", "key", "name", "records", "closed"] + [
+    f"{m}_{p}"
+    for m in ("fast_rate", "timely_rate", "satisfaction")
+    for p in ("numerator", "denominator", "value")
+]
+
+
+def _flat(out: dict, group_by: str):
+    items = [("total", {"key": "", **out["total"]})] + [(group_by, g) for g in out["groups"]]
+    for group, g in items:
+        row = {"group": group, "key": g["key"], "name": g.get("name", ""), "records": g["records"]}
+        row["closed"] = g["closed"]
+        for m in ("fast_rate", "timely_rate", "satisfaction"):
+            for p in ("numerator", "denominator", "value"):
+                row[f"{m}_{p}"] = g[m][p]
+        yield row
