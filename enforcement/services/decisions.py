@@ -265,9 +265,15 @@ def decision_correct(
         raise Conflict(_("A delivered revocation cannot be corrected."), code="invalid_transition")
     case = load_case(old.case_id)
     new_outcome = outcome or old.outcome
-    if kind is None and amount is None and suspension_days is None and new_outcome == old.outcome:
-        kind, amount, suspension_days = old.kind, old.amount, old.suspension_days
-    pen = _penalty_fields(case, new_outcome, kind or "", amount, suspension_days)
+    # What the correction does not name stays as it was.
+    same = new_outcome == old.outcome
+    kind = kind if kind is not None else (old.kind if same else "")
+    keep = same and kind == old.kind
+    amount = amount if amount is not None else (old.amount if keep else None)
+    suspension_days = (
+        suspension_days if suspension_days is not None else (old.suspension_days if keep else None)
+    )
+    pen = _penalty_fields(case, new_outcome, kind, amount, suspension_days)
     texts = _texts(
         title if title is not None else old.title,
         reasons if reasons is not None else old.reasons,

@@ -32,6 +32,7 @@ def sweep_unperformed(*, day=None) -> dict[str, int]:
     recorded on every run while the fine stays unpaid."""
     day = day or today()
     claimed = 0
+    requested: list[int] = []
     due = Decision.objects.filter(
         status=DecisionStatus.DELIVERED, performance_status=P.PENDING, performance_due_on__lt=day
     ).values_list("pk", flat=True)
@@ -50,8 +51,13 @@ def sweep_unperformed(*, day=None) -> dict[str, int]:
                 obj=dec,
                 after={"performance_due_on": dec.performance_due_on},
             )
-            effects.effect_request(decision=dec, kind=EffectKind.DISHONEST_LISTING, requested_by=ACTOR)
+            requested.append(
+                effects.effect_request(decision=dec, kind=EffectKind.DISHONEST_LISTING, requested_by=ACTOR).pk
+            )
             claimed += 1
+    # A sweep is already background work: run what it requested now, not only after commit.
+    for effect_id in requested:
+        effects.effect_run(effect_id=effect_id)
     surcharged = 0
     for dec in Decision.objects.filter(status=DecisionStatus.DELIVERED, performance_status=P.OVERDUE):
         amount = surcharge_on(dec, day)
