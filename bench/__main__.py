@@ -22,7 +22,8 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 def _fresh_database() -> str:
     import psycopg
 
-    url = os.environ.get("DATABASE_URL", "")
+    # The bench creates and migrates its own database: as the owner when there is one.
+    url = os.environ.pop("DATABASE_OWNER_URL", "") or os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("bench: DATABASE_URL must point at PostgreSQL")
     parts = urlparse(url)
@@ -55,6 +56,7 @@ def main(argv: list[str]) -> None:
     os.environ["DATABASE_URL"] = _fresh_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ.setdefault("CELERY_BROKER_URL", "memory://")  # production settings refuse none
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 

@@ -29,6 +29,14 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_number(self, request, paginator):
+        # A page number past any possible page would overflow the database's OFFSET
+        # (bigint) in a window-count search: refuse it like any other page that is not there.
+        number = super().get_page_number(request, paginator)
+        if isinstance(number, str) and number.isdigit() and int(number) > MAX_INT:
+            raise exceptions.NotFound(_("Invalid page."))
+        return number
+
 
 class WindowCountPagination(Pagination):
     """For searches over wide rows: one narrow statement finds the page's keys and the total
@@ -47,7 +55,7 @@ class WindowCountPagination(Pagination):
             return super().paginate_queryset(queryset, request, view)
         try:
             number = int(raw)
-            if number < 1:
+            if number < 1 or number > MAX_INT:
                 raise ValueError
         except ValueError:
             raise DRFNotFound(_("Invalid page."))

@@ -35,7 +35,10 @@ def validate(raw: str) -> str:
     except InvalidLength:
         raise USCCError(f"A unified social credit code has 18 characters; got {len(code)}.")
     except InvalidChecksum:
-        raise USCCError("The check character of this unified social credit code is wrong.")
+        raise USCCError(
+            f"The check character (the 18th, {code[17]!r}) of this unified social credit code is "
+            f"wrong: the first 17 characters give {_uscc.calc_check_digit(code[:17])!r}."
+        )
     except (InvalidFormat, ValidationError):
         raise USCCError(
             "Not a unified social credit code: use digits and capital letters other than I, O, Z, S, V."

@@ -48,7 +48,19 @@ EXTRA="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   -o "-p ${PORT} -k ${WORK} -c listen_addresses=127.0.0.1 -c max_connections=200 ${EXTRA}" start >/dev/null
 "${RUN[@]}" "${PGBIN}/createdb" -h 127.0.0.1 -p "${PORT}" -U postgres telereg
 
-export DATABASE_URL="postgres://postgres@127.0.0.1:${PORT}/telereg"
+# Two roles, as in production: the owner (here the cluster's superuser) runs migrations and
+# creates test databases; the application role owns nothing and gets row access only
+# (regulator.dbroles), so it cannot TRUNCATE, disable a trigger or set
+# session_replication_role. Set PG_SINGLE_ROLE=1 to connect as the owner throughout.
+APP_ROLE="telereg_app"
+"${RUN[@]}" "${PGBIN}/psql" -q -h 127.0.0.1 -p "${PORT}" -U postgres -d telereg -v ON_ERROR_STOP=1 \
+  -c "CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" >/dev/null
+export DATABASE_OWNER_URL="postgres://postgres@127.0.0.1:${PORT}/telereg"
+export DATABASE_URL="postgres://${APP_ROLE}@127.0.0.1:${PORT}/telereg"
+if [ "${PG_SINGLE_ROLE:-0}" = 1 ]; then
+  export DATABASE_URL="${DATABASE_OWNER_URL}"
+  unset DATABASE_OWNER_URL
+fi
 echo "with-postgres: PostgreSQL $("${PGBIN}/postgres" --version | awk '{print $3}') on port ${PORT}" >&2
 set +e
 "$@"

@@ -1,7 +1,6 @@
 """Public credit endpoints: the lists as published, their changes, one enterprise's credit.
 No login, no personal data, nothing unpublished (DESIGN.md, Public interface)."""
 
-import csv
 import io
 
 from django.http import StreamingHttpResponse
@@ -14,6 +13,7 @@ from rest_framework.views import APIView
 from config.api import Pagination, WindowCountPagination
 from credit import conf, selectors
 from credit.api import serializers as s
+from regulator import csvsafe
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -24,7 +24,7 @@ class CSVRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         # Only error bodies reach here; the list itself is streamed by the view.
         buf = io.StringIO()
-        w = csv.writer(buf)
+        w = csvsafe.writer(buf)
         if isinstance(data, dict):
             for k, v in data.items():
                 w.writerow([k, v])
@@ -37,7 +37,7 @@ class _Echo:
 
 
 def _csv_stream(qs):
-    w = csv.writer(_Echo())
+    w = csvsafe.writer(_Echo())
     yield "\ufeff"  # BOM: spreadsheet programs then read the Chinese names right
     yield w.writerow(s.PUBLIC_LIST_FIELDS)
     for row in qs.iterator(chunk_size=2000):

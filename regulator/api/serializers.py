@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from regulator import provinces
-from regulator.models import AuditEvent, Enterprise, User
+from regulator.models import ApiToken, AuditEvent, Enterprise, User
 
 
 class EnterpriseInput(serializers.Serializer):
@@ -58,6 +58,20 @@ class EnterpriseOutput(serializers.ModelSerializer):
 
 
 class AuditEventOutput(serializers.ModelSerializer):
+    """``masked_keys`` in the context: personal fields shown as "***" (regulator.audit.mask)."""
+
+    enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True, allow_null=True)
+
+    def to_representation(self, instance):
+        from regulator import audit
+
+        data = super().to_representation(instance)
+        keys = self.context.get("masked_keys")
+        if keys:
+            data["before"] = audit.mask(data["before"], keys)
+            data["after"] = audit.mask(data["after"], keys)
+        return data
+
     class Meta:
         model = AuditEvent
         fields = [
@@ -71,6 +85,8 @@ class AuditEventOutput(serializers.ModelSerializer):
             "after",
             "reason",
             "request_id",
+            "enterprise",
+            "province",
             "seq",
             "prev_hash",
             "hash",
@@ -105,3 +121,10 @@ class TokenInput(serializers.Serializer):
 
 class TokenOutput(serializers.Serializer):
     token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class ApiTokenOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "prefix", "created_at", "expires_at", "last_used_at"]

@@ -3,26 +3,31 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ApplicationError
-from regulator import selectors, services
+from regulator import selectors, services, tokens
 from regulator.api import serializers as s
 from regulator.filters import UTCDateTimeFilter
 from regulator.idempotency import OPENAPI_HEADER as IDEMPOTENCY_HEADER
 from regulator.idempotency import idempotent
-from regulator.models import AuditEvent, Enterprise
+from regulator.models import ApiToken, AuditEvent, Enterprise
 from regulator.permissions import roles
 
 
 class TokenApi(APIView):
-    """Exchange username and password for an API token."""
+    """Exchange username and password for an API token (expiring: ``expires_at``).
+
+    Throttled per client address (scope ``login``) and per submitted username (scope
+    ``login_account``); repeated wrong passwords also lock the account (regulator.backends)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_scope = "login"
+    throttle_account_field = "username"
+    throttle_account_scope = "login_account"
 
     @extend_schema(request=s.TokenInput, responses={200: s.TokenOutput})
     def post(self, request):
@@ -30,13 +35,43 @@ class TokenApi(APIView):
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
         if user is None or not user.is_active:
+            # One answer for a wrong password, an unknown user and a locked account.
             raise ApplicationError(
                 _("Unable to log in with the given credentials."),
-                errors={"non_field_errors": [_("Wrong username or password.")]},
+                errors={
+                    "non_field_errors": [
+                        _(
+                            "Wrong username or password, or the account is locked for a while after repeated failures."
+                        )
+                    ]
+                },
                 code="authentication_failed",
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        row, raw = tokens.token_issue(user=user)
+        return Response({"token": raw, "expires_at": row.expires_at})
+
+
+class TokenListApi(generics.ListAPIView):
+    """The signed-in user's own live tokens (never the token itself: only its first characters)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.ApiTokenOutput
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return tokens.token_list(actor=self.request.user)
+
+
+class TokenRevokeApi(APIView):
+    """The owner revokes one of its tokens (another user's token is a 404)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, token_id: int):
+        tokens.token_revoke(actor=request.user, token_id=token_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):
@@ -120,11 +155,20 @@ class PublicAuditChainApi(APIView):
 
 
 class AuditEventListApi(generics.ListAPIView):
-    """The audit trail, newest first (auditors and supervisors)."""
+    """The audit trail, newest first (auditors and supervisors), within the reader's
+    jurisdiction; personal fields masked except for auditors."""
 
     permission_classes = [roles(read=("supervisor",))]
     serializer_class = s.AuditEventOutput
     filterset_class = AuditEventFilter
 
     def get_queryset(self):
-        return selectors.audit_event_list()
+        if getattr(self, "swagger_fake_view", False):
+            return AuditEvent.objects.none()
+        return selectors.audit_event_list(actor=self.request.user)
+
+    def get_serializer_context(self):
+        # Personal fields of the snapshots are masked for every reader but auditors.
+        user = self.request.user
+        masked = set() if selectors.audit_unmasked(user) else selectors.audit_personal_keys()
+        return {**super().get_serializer_context(), "masked_keys": masked}

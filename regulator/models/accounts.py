@@ -25,6 +25,9 @@ class User(AbstractUser):
     )
     # Inspector roster badge (used by the draws); blank for other roles.
     badge = models.CharField(max_length=32, blank=True)
+    # Wrong passwords since the last success, and the end of a lockout (regulator.backends).
+    failed_logins = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -7,9 +7,10 @@ class AuditEvent(models.Model):
 
     Writers insert events unsealed (``seq``, ``prev_hash`` and ``hash`` empty) so that no
     global lock is held inside their transactions; ``regulator.audit.seal`` then chains
-    committed events in batches: ``seq`` is the position in the chain, ``hash`` covers
-    every other field plus ``prev_hash`` and ``seq``. On PostgreSQL a trigger refuses
-    DELETE and every UPDATE except that one-time sealing (migration 0003).
+    committed events in batches: ``seq`` is the position in the chain, ``content_hash``
+    covers the content and ``hash`` = sha256(seq|prev_hash|content_hash). On PostgreSQL a
+    trigger refuses DELETE, a pre-sealed INSERT and every UPDATE except that one-time
+    sealing, whose hash it recomputes (migration 0005).
     """
 
     occurred_at = models.DateTimeField(db_index=True)
@@ -24,6 +25,13 @@ class AuditEvent(models.Model):
     after = models.JSONField(null=True, blank=True)
     reason = models.TextField(blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # Whom the event concerns, for scoping the audit list by the reader's jurisdiction.
+    enterprise = models.ForeignKey(
+        "regulator.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    province = models.CharField(max_length=2, blank=True)
+    # Digest of the content fields, set when recorded; the chain hash covers it.
+    content_hash = models.CharField(max_length=64, default="")
     seq = models.BigIntegerField(null=True, blank=True, unique=True)
     prev_hash = models.CharField(max_length=64, null=True, blank=True)
     hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
@@ -33,6 +41,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
+            models.Index(fields=["province", "id"], name="audit_province_id"),
         ]
 
     def __str__(self) -> str:

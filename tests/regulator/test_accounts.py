@@ -63,7 +63,7 @@ def test_bad_token_is_401(db, client):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_me_access_per_role(persona, as_persona):
+def test_me_access_per_role(db, persona, as_persona):
     user, client = as_persona(persona)
     response = client.get("/api/v1/auth/me/")
     assert response.status_code == (401 if user is None else 200)
@@ -72,7 +72,7 @@ def test_me_access_per_role(persona, as_persona):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_token_endpoint_open_to_everyone(persona, as_persona):
+def test_token_endpoint_open_to_everyone(db, persona, as_persona):
     _user, client = as_persona(persona)
     assert client.post("/api/v1/auth/token/", {}, format="json").status_code == 400
 

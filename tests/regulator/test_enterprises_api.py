@@ -56,7 +56,7 @@ def test_list_access_per_role(persona, as_persona, ent_a, ent_b):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_create_access_per_role(persona, as_persona):
+def test_create_access_per_role(db, persona, as_persona):
     _user, client = as_persona(persona)
     response = client.post(URL, payload(), format="json")
     assert response.status_code == CREATE_ACCESS[persona]

@@ -1,0 +1,86 @@
+"""Request rates per client and per account, counted in the cache (Redis in production),
+answering 429 with Retry-After (issue 9, point 2). Every app reuses these; none defines its own.
+
+Both classes are DRF defaults (config/settings.py) and apply only where a scope is known:
+
+- ``ClientThrottle`` counts per client address. The scope is the view's ``throttle_scope``
+  (``"login"``, ``"complaint_intake"``…) or, failing that, the first match of the request path
+  in TELEREG_THROTTLE_PATH_SCOPES (public lookups, licence verification), so the kernel
+  throttles other apps' public endpoints without importing them.
+- ``AccountThrottle`` counts per account: per submitted username on a view that sets
+  ``throttle_account_field`` (login, scope ``throttle_account_scope``), else per signed-in user
+  (scope ``"user"``).
+
+Rates are TELEREG_THROTTLE_RATES (regulator/conf.py), read on every request, merged over the
+defaults. The client address is REMOTE_ADDR unless NUM_PROXIES says how many proxies to skip
+in X-Forwarded-For (a client may forge that header otherwise).
+"""
+
+import hashlib
+import re
+
+from rest_framework.throttling import SimpleRateThrottle
+
+from regulator import conf
+
+
+def rates() -> dict[str, str]:
+    return {**conf.DEFAULTS["THROTTLE_RATES"], **(conf.get("THROTTLE_RATES") or {})}
+
+
+def path_scope(path: str) -> str | None:
+    for pattern, scope in conf.get("THROTTLE_PATH_SCOPES"):
+        if re.search(pattern, path):
+            return scope
+    return None
+
+
+class _ScopedThrottle(SimpleRateThrottle):
+    def __init__(self):  # the scope is chosen per request, not per class
+        self.scope = None
+
+    def scope_for(self, request, view) -> str | None:
+        raise NotImplementedError
+
+    def ident_for(self, request, view) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request, view):
+        self.scope = self.scope_for(request, view)
+        self.rate = rates().get(self.scope) if self.scope else None
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        ident = self.ident_for(request, view)
+        if ident is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class ClientThrottle(_ScopedThrottle):
+    def scope_for(self, request, view):
+        return getattr(view, "throttle_scope", None) or path_scope(request.path)
+
+    def ident_for(self, request, view):
+        return self.get_ident(request)
+
+
+class AccountThrottle(_ScopedThrottle):
+    def scope_for(self, request, view):
+        if getattr(view, "throttle_account_field", None):
+            return getattr(view, "throttle_account_scope", "login_account")
+        user = getattr(request, "user", None)
+        return "user" if user is not None and user.is_authenticated else None
+
+    def ident_for(self, request, view):
+        field = getattr(view, "throttle_account_field", None)
+        if field:
+            data = request.data if hasattr(request.data, "get") else {}
+            name = str(data.get(field) or "").strip().lower()
+            if not name:
+                return None
+            return hashlib.sha256(name.encode("utf-8", "replace")).hexdigest()[:32]
+        return str(request.user.pk)
