@@ -194,7 +194,7 @@ def public_results(
     qs = (
         Inspection.objects.filter(status=InspectionStatus.PUBLISHED)
         .select_related("enterprise", "draw__campaign")
-        .prefetch_related("result_items")
+        .prefetch_related("result_items", "draw__campaign__items")
         .order_by("-published_at", "-id")
     )
     if authority:
