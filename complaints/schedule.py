@@ -11,5 +11,8 @@ BEAT = {
         "task": "complaints.tasks.sla_sweep",
         "schedule": 60.0 * int(conf.get("COMPLAINTS_SWEEP_MINUTES")),
     },
-    "complaints-credit-feed": {"task": "complaints.tasks.credit_feed", "schedule": crontab(hour=2, minute=30)},
+    "complaints-credit-feed": {
+        "task": "complaints.tasks.credit_feed",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
