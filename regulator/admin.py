@@ -1,34 +1,89 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
-from regulator import calendar
+from regulator import calendar, services
 from regulator.admin_tools import ReadOnlyAdmin
 from regulator.models import AuditEvent, Authority, CalendarOverride, Enterprise, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "role", "enterprise", "authority", "is_active")
+    """Users are created with ``manage.py create_user`` (services.user_create); here staff
+    change role, membership, status and names through services.user_update (validated,
+    audited). Username and dates are read-only; a password change (the separate form)
+    revokes the user's tokens and is audited (regulator.signals)."""
+
+    list_display = ("username", "role", "enterprise", "authority", "is_active", "locked_until")
     list_filter = ("role", "authority", "is_active")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         ("telereg", {"fields": ("role", "enterprise", "authority", "badge")}),
+        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser", "locked_until", "failed_logins")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
+    readonly_fields = ("username", "last_login", "date_joined", "locked_until", "failed_logins")
     raw_id_fields = ("enterprise",)
 
-
-@admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
-    list_display = ("uscc", "name", "province", "legal_representative")
-    list_filter = ("province",)
-    search_fields = ("uscc", "name")
-
     def has_add_permission(self, request):
-        # The register is written through services.enterprise_create (validation + audit).
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            "role": "role",
+            "authority": "authority",
+            "enterprise": "enterprise_uscc",
+            "badge": "badge",
+            "is_active": "is_active",
+            "is_staff": "is_staff",
+            "is_superuser": "is_superuser",
+            "first_name": "first_name",
+            "last_name": "last_name",
+            "email": "email",
+        }
+        changes = {}
+        for field in form.changed_data:
+            if field not in fields:
+                continue
+            value = form.cleaned_data[field]
+            if field == "enterprise":
+                value = value.uscc if value else None
+            elif field == "authority":
+                value = value.pk if value else ""
+            changes[fields[field]] = value
+        if changes:
+            services.user_update(actor=request.user, user_id=obj.pk, **changes)
+
+    def save_related(self, request, form, formsets, change):
+        # No groups or permissions: what a user may do is its role (regulator.permissions).
+        return None
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    """The register is written through services (validation + audit): created with the API
+    (POST /api/v1/enterprises/), changed here through services.enterprise_update. The code
+    and the province derived from it never change (§5), so they are read-only."""
+
+    list_display = ("uscc", "name", "province", "legal_representative")
+    list_filter = ("province",)
+    search_fields = ("uscc", "name")
+    readonly_fields = ("uscc", "province", "created_at", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        changes = {f: form.cleaned_data[f] for f in form.changed_data if f in services.ENTERPRISE_FIELDS}
+        if changes:
+            services.enterprise_update(actor=request.user, enterprise=obj, **changes)
 
 
 @admin.register(CalendarOverride)

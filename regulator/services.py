@@ -6,7 +6,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from config.api import ApplicationError, Conflict
+from config.api import ApplicationError, Conflict, NotFound
 from regulator import audit, provinces, uscc
 from regulator.models import NATIONAL, Authority, Enterprise, Role, User
 
@@ -95,20 +95,9 @@ def enterprise_update(*, actor, enterprise: Enterprise, **changes: Any) -> Enter
     return ent
 
 
-def user_create(
-    *,
-    actor,
-    username: str,
-    password: str,
-    role: str,
-    enterprise_uscc: str | None = None,
-    authority: str = "",
-    province: str = "",
-    badge: str = "",
-) -> User:
-    """Provision a user. Staff belong to one authority: ``authority`` ("MIIT" or a province
-    code; ``province`` is accepted as a synonym for a provincial administration); staff
-    with neither belong to MIIT. Enterprise users belong to none."""
+def _membership(*, role: str, enterprise_uscc: str | None, authority: str) -> tuple[Any, Any]:
+    """(enterprise, authority) for a user of ``role``, validated: staff belong to one
+    authority ("MIIT" by default), enterprise users to one enterprise and no authority."""
     if role not in Role.values:
         raise ApplicationError(
             _("Unknown role."), errors={"role": [_("Choose one of: %s") % ", ".join(Role.values)]}
@@ -131,20 +120,39 @@ def user_create(
             _("Only enterprise users belong to an enterprise."),
             errors={"enterprise": [_("Not for this role.")]},
         )
-    code = (authority or province or "").strip().upper()
+    code = (authority or "").strip().upper()
     if role == Role.ENTERPRISE:
         if code:
             raise ApplicationError(
                 _("Enterprise users belong to no authority."),
                 errors={"authority": [_("Not for this role.")]},
             )
-        auth = None
-    else:
-        auth = Authority.objects.filter(pk=code or NATIONAL).first()
-        if auth is None:
-            raise ApplicationError(
-                _("Unknown authority."), errors={"authority": [_("Use MIIT or a province code.")]}
-            )
+        return enterprise, None
+    auth = Authority.objects.filter(pk=code or NATIONAL).first()
+    if auth is None:
+        raise ApplicationError(
+            _("Unknown authority."), errors={"authority": [_("Use MIIT or a province code.")]}
+        )
+    return enterprise, auth
+
+
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    role: str,
+    enterprise_uscc: str | None = None,
+    authority: str = "",
+    province: str = "",
+    badge: str = "",
+) -> User:
+    """Provision a user. Staff belong to one authority: ``authority`` ("MIIT" or a province
+    code; ``province`` is accepted as a synonym for a provincial administration); staff
+    with neither belong to MIIT. Enterprise users belong to none."""
+    enterprise, auth = _membership(
+        role=role, enterprise_uscc=enterprise_uscc, authority=authority or province
+    )
     try:
         with transaction.atomic():
             user = User(username=username, role=role, enterprise=enterprise, authority=auth, badge=badge)
@@ -163,4 +171,78 @@ def user_create(
             )
     except IntegrityError:
         raise Conflict(_("That username is taken."), errors={"username": [_("Already exists.")]})
+    return user
+
+
+USER_UPDATABLE = (
+    "role",
+    "enterprise_uscc",
+    "authority",
+    "badge",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "first_name",
+    "last_name",
+    "email",
+)
+
+
+def user_snapshot(user: User) -> dict[str, Any]:
+    return {
+        "username": user.username,
+        "role": user.role,
+        "enterprise": user.enterprise.uscc if user.enterprise_id else None,
+        "authority": user.authority_id or "",
+        "badge": user.badge,
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+    }
+
+
+def user_update(*, actor, user_id: int, **changes: Any) -> User:
+    """Change a user's role, membership (enterprise or authority), badge, status or names,
+    audited with the before and after. The one way the admin (or anything else) changes
+    who may see what: a role or authority change decides a user's whole reach (DESIGN.md,
+    Users and roles). Deactivating revokes the user's tokens (regulator.signals)."""
+    bad = set(changes) - set(USER_UPDATABLE)
+    if bad:
+        raise ApplicationError(
+            _("These fields cannot change."), errors={f: [_("Read-only.")] for f in sorted(bad)}
+        )
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("enterprise")
+            .filter(pk=user_id)
+            .first()
+        )
+        if user is None:
+            raise NotFound(_("Not found."))
+        before = user_snapshot(user)
+        if {"role", "enterprise_uscc", "authority"} & set(changes):
+            role = changes.get("role", user.role)
+            ent = changes.get("enterprise_uscc", user.enterprise.uscc if user.enterprise_id else None)
+            if role != Role.ENTERPRISE and "enterprise_uscc" not in changes:
+                ent = None  # leaving the enterprise role leaves the enterprise
+            auth = changes.get("authority", user.authority_id or "")
+            if role == Role.ENTERPRISE and "authority" not in changes:
+                auth = ""
+            user.enterprise, user.authority = _membership(role=role, enterprise_uscc=ent, authority=auth)
+            user.role = role
+        for field in ("badge", "is_active", "is_staff", "is_superuser", "first_name", "last_name", "email"):
+            if field in changes:
+                setattr(user, field, changes[field])
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            raise ApplicationError(_("This combination of role and membership is not allowed."))
+        after = user_snapshot(user)
+        if after != before:
+            audit.record(actor=actor, action="user.updated", obj=user, before=before, after=after)
     return user
