@@ -71,7 +71,11 @@ def require_handler(actor, case: Case) -> None:
     """Out of sight is 404; in sight but not a handler (auditor, the party) is 403."""
     if may_handle(actor, case):
         return
-    if case_scope(actor, Case.objects.filter(pk=case.pk)).exists():
+    # The party is never a handler: a handler's step is not there for it at all.
+    if (
+        scoping.role_of(actor) != Role.ENTERPRISE
+        and case_scope(actor, Case.objects.filter(pk=case.pk)).exists()
+    ):
         raise Forbidden(_("Your role may not do this."))
     raise NotFound(_("Not found."))
 
