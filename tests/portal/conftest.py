@@ -1,0 +1,145 @@
+"""Demo-like data for the public portal: enterprises with licences in force, suspended and
+revoked, ledger history over several months, listed and removed entries on both lists."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from credit import services as credit
+from credit.models import Account, GradeRecord, GradeStatus, ListKind
+from licensing import services as licensing
+from tests.factories import EnterpriseFactory, new_uscc
+
+ACTOR = "portal test loader"
+
+
+@pytest.fixture
+def portal(db):
+    """A small register: returns a namespace of the objects the tests look at."""
+    return build()
+
+
+@pytest.fixture
+def live_portal(transactional_db, live_server):
+    """The same register, committed, behind a live server (browser tests)."""
+    ns = build()
+    ns.url = live_server.url
+    return ns
+
+
+def publish(ent, rule: str, reason: str, ref: str, days_ago: int):
+    """A bad-list entry published the lawful way (§2.3): decided and notified ``days_ago``,
+    published the day after its objection window, all in the past."""
+    start = timezone.now() - dt.timedelta(days=days_ago)
+    with time_machine.travel(start, tick=False):
+        e = credit.list_entry_propose(
+            actor=ACTOR,
+            enterprise=ent,
+            list_kind=ListKind.BAD,
+            rule_code=rule,
+            reason=reason,
+            authority=ent.province,
+            source_ref=ref,
+            notify=True,
+        )
+    day = dt.datetime.combine(e.objection_due_on + dt.timedelta(days=1), dt.time(12), tzinfo=start.tzinfo)
+    with time_machine.travel(day, tick=False):
+        return credit.list_entry_publish(actor=ACTOR, entry_id=e.pk)
+
+
+def build():
+    now = timezone.now()
+    a = EnterpriseFactory(name="华信网络科技有限公司", uscc=new_uscc("110105"))
+    b = EnterpriseFactory(name="蓝海信息技术有限公司", uscc=new_uscc("440305"))
+    c = EnterpriseFactory(name="星河数据科技有限公司", uscc=new_uscc("310115"))
+    for i, (rule, days) in enumerate(
+        [("BONUS_ANNUAL_REPORT", 200), ("COMPLAINT_TIMELINESS", 120), ("BONUS_CLEAN_INSPECTION", 40)]
+    ):
+        credit.ledger_post(
+            actor=ACTOR,
+            enterprise=a,
+            rule_code=rule,
+            source_ref=f"t:{i}",
+            effective_at=now - dt.timedelta(days=days),
+        )
+    GradeRecord.objects.create(
+        enterprise=a,
+        year=now.year - 1,
+        score=105,
+        grade="AA",
+        status=GradeStatus.FIXED,
+        computed_at=now - dt.timedelta(days=300),
+        publicity_until=(now - dt.timedelta(days=280)).date(),
+        fixed_on=(now - dt.timedelta(days=279)).date(),
+        calendar_version="test",
+    )
+    lic_a = licensing.licence_register_existing(
+        actor=ACTOR, enterprise=a, categories=["B11", "B25"], coverage=["11"], issued_on=dt.date(2024, 3, 1)
+    )
+    lic_b = licensing.licence_register_existing(
+        actor=ACTOR, enterprise=b, categories=["B14"], coverage=["44"], issued_on=dt.date(2023, 6, 1)
+    )
+    licensing.licence_suspend(actor=ACTOR, licence_id=lic_b.pk, reason="整改期间暂停")
+    listed = publish(a, "BAD_ANNUAL_REPORT", "未按期报送2025年度年报", "t:ar", days_ago=40)
+    gone = publish(c, "BAD_ANNUAL_REPORT", "未按期报送2024年度年报", "t:ar-c", days_ago=90)
+    credit.list_entry_remove_for_source(
+        actor=ACTOR, enterprise=c, source_ref="t:ar-c", reason="年报已补报并经确认"
+    )
+    gone.refresh_from_db()
+    lic_a.refresh_from_db()
+    lic_b.refresh_from_db()
+
+    class NS:
+        def pages(self) -> list[str]:
+            """Every public page of this register, for the overflow and timing checks."""
+            return [
+                "/public/",
+                "/public/?q=网络",
+                f"/public/enterprises/{self.a.uscc}/",
+                f"/public/enterprises/{self.b.uscc}/",
+                f"/public/credit/{self.a.uscc}/",
+                "/public/lists/?status=all",
+                f"/public/lists/{self.listed.pk}/",
+                f"/public/lists/{self.gone.pk}/",
+                f"/public/licences/?number={self.lic_a.number}",
+                f"/public/licences/{self.lic_a.number}/",
+                f"/public/licences/{self.lic_a.number}/print/",
+                f"/public/licences/{self.lic_b.number}/",
+            ]
+
+    ns = NS()
+    ns.score_a = Account.objects.get(pk=a.pk).score
+    ns.a, ns.b, ns.c = a, b, c
+    ns.lic_a, ns.lic_b = lic_a, lic_b
+    ns.listed, ns.gone = listed, gone
+    return ns
+
+
+from tests.portal.browser import browser, page  # noqa: E402,F401  (fixtures)
+
+
+@pytest.fixture
+def propose(db):
+    def make(enterprise, **kw):
+        return credit.list_entry_propose(
+            actor=ACTOR,
+            enterprise=enterprise,
+            list_kind=ListKind.BAD,
+            rule_code="BAD_PENALTY",
+            reason="行政处罚决定书 2026-001",
+            authority="MIIT",
+            notify=False,
+            **kw,
+        )
+
+    return make
+
+
+@pytest.fixture
+def published_many(portal):
+    """20 more published entries, so that lists page (20 a page) and sections page."""
+    for i in range(20):
+        ent = EnterpriseFactory(name=f"批量网络科技有限公司{i:02d}")
+        publish(ent, "BAD_ANNUAL_REPORT", "未按期报送年报", f"t:many:{i}", days_ago=50)
