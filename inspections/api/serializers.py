@@ -20,7 +20,7 @@ from inspections.models import (
 CODE = {"max_length": 40}
 
 
-class ItemInput(serializers.Serializer):
+class InspectionItemInput(serializers.Serializer):
     code = serializers.CharField(max_length=32)
     title = serializers.CharField(max_length=200)
     legal_basis = serializers.CharField(max_length=5000)
@@ -29,7 +29,7 @@ class ItemInput(serializers.Serializer):
     authority = serializers.CharField(max_length=4, required=False)
 
 
-class ItemOutput(serializers.ModelSerializer):
+class InspectionItemOutput(serializers.ModelSerializer):
     authority = serializers.CharField(source="authority_id")
     authority_name = serializers.CharField(source="authority.name_zh")
 
@@ -64,7 +64,7 @@ class InspectorOutput(serializers.ModelSerializer):
         fields = ["badge", "authority", "specialties", "active", "load_cap", "created_at"]
 
 
-class ConflictInput(serializers.Serializer):
+class ConflictDeclareInput(serializers.Serializer):
     badge = serializers.CharField(max_length=32, required=False)
     uscc = serializers.CharField(max_length=40)
     kind = serializers.ChoiceField(choices=ConflictKind.choices)
@@ -154,13 +154,13 @@ class CampaignOutput(serializers.ModelSerializer):
         return draw.pk if draw is not None else None
 
 
-class DrawInput(serializers.Serializer):
+class DrawSeedInput(serializers.Serializer):
     seed_inputs = serializers.ListField(
         child=serializers.CharField(max_length=200), min_length=1, max_length=8
     )
 
 
-class ResultInput(serializers.Serializer):
+class InspectionResultInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     severity = serializers.ChoiceField(choices=Severity.choices, required=False, allow_blank=True, default="")
     facts = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
@@ -168,23 +168,23 @@ class ResultInput(serializers.Serializer):
     inspected_on = serializers.DateField()
 
 
-class ReasonInput(serializers.Serializer):
+class InspectionReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class RecusalInput(serializers.Serializer):
+class InspectionRecusalInput(serializers.Serializer):
     badge = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=2000)
 
 
-class SeatOutput(serializers.Serializer):
+class InspectionSeatOutput(serializers.Serializer):
     badge = serializers.CharField()
     dealt = serializers.BooleanField()
     recused = serializers.BooleanField()
     confirmed_at = serializers.DateTimeField(allow_null=True)
 
 
-class RecusalOutput(serializers.Serializer):
+class InspectionRecusalOutput(serializers.Serializer):
     badge = serializers.CharField()
     reason = serializers.CharField()
     replacement = serializers.CharField()
@@ -196,8 +196,8 @@ class InspectionOutput(serializers.ModelSerializer):
     draw = serializers.IntegerField(source="draw_id")
     enterprise_name = serializers.CharField(source="enterprise.name")
     registered_address = serializers.CharField(source="enterprise.registered_address")
-    team = SeatOutput(source="assignments", many=True)
-    recusals = RecusalOutput(many=True)
+    team = InspectionSeatOutput(source="assignments", many=True)
+    recusals = InspectionRecusalOutput(many=True)
     items = serializers.SerializerMethodField()
 
     class Meta:

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ApplicationError, NotFound, Pagination
-from inspections import conf, selectors, services
+from inspections import conf, models, selectors, services
 from inspections.api import serializers as s
 from regulator import scoping
 from regulator import uscc as uscc_mod
@@ -52,24 +52,30 @@ def _created(data) -> Response:
 class ItemListCreateApi(APIView):
     permission_classes = [SUPERVISOR]
 
-    @extend_schema(responses=s.ItemOutput(many=True))
+    @extend_schema(responses=s.InspectionItemOutput(many=True))
     def get(self, request):
-        return Response(s.ItemOutput(selectors.item_public_list(), many=True).data)
+        return Response(s.InspectionItemOutput(selectors.item_public_list(), many=True).data)
 
-    @extend_schema(request=s.ItemInput, responses={201: s.ItemOutput}, parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(
+        request=s.InspectionItemInput,
+        responses={201: s.InspectionItemOutput},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
     @idempotent("inspections.item.create")
     def post(self, request):
-        data = s.ItemInput(data=request.data)
+        data = s.InspectionItemInput(data=request.data)
         data.is_valid(raise_exception=True)
         item = services.item_create(actor=request.user, **data.validated_data)
-        return _created(s.ItemOutput(item).data)
+        return _created(s.InspectionItemOutput(item).data)
 
 
 class InspectorListCreateApi(generics.GenericAPIView):
     permission_classes = [SUPERVISOR]
     serializer_class = s.InspectorOutput
+    queryset = models.Inspector.objects.none()  # for the schema; rows come from the selector
     pagination_class = Pagination
 
+    @extend_schema(operation_id="inspections_inspector_list", responses=s.InspectorOutput(many=True))
     def get(self, request):
         page = self.paginate_queryset(selectors.inspector_list(actor=request.user))
         return self.get_paginated_response(s.InspectorOutput(page, many=True).data)
@@ -105,18 +111,20 @@ class InspectorDetailApi(APIView):
 class ConflictListCreateApi(generics.GenericAPIView):
     permission_classes = [INSPECTOR_OR_SUPERVISOR]
     serializer_class = s.ConflictOutput
+    queryset = models.Conflict.objects.none()  # for the schema; rows come from the selector
     pagination_class = Pagination
 
+    @extend_schema(operation_id="inspections_conflict_list", responses=s.ConflictOutput(many=True))
     def get(self, request):
         page = self.paginate_queryset(selectors.conflict_list(actor=request.user))
         return self.get_paginated_response(s.ConflictOutput(page, many=True).data)
 
     @extend_schema(
-        request=s.ConflictInput, responses={201: s.ConflictOutput}, parameters=[IDEMPOTENCY_HEADER]
+        request=s.ConflictDeclareInput, responses={201: s.ConflictOutput}, parameters=[IDEMPOTENCY_HEADER]
     )
     @idempotent("inspections.conflict.declare")
     def post(self, request):
-        data = s.ConflictInput(data=request.data)
+        data = s.ConflictDeclareInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         if scoping.role_of(request.user) == Role.INSPECTOR:
@@ -154,8 +162,10 @@ class ConflictEndApi(APIView):
 class CampaignListCreateApi(generics.GenericAPIView):
     permission_classes = [SUPERVISOR_ONLY]
     serializer_class = s.CampaignOutput
+    queryset = models.Campaign.objects.none()  # for the schema; rows come from the selector
     pagination_class = Pagination
 
+    @extend_schema(operation_id="inspections_campaign_list", responses=s.CampaignOutput(many=True))
     def get(self, request):
         page = self.paginate_queryset(selectors.campaign_list(actor=request.user))
         return self.get_paginated_response(s.CampaignOutput(page, many=True).data)
@@ -198,9 +208,9 @@ class CampaignDrawApi(APIView):
 
     permission_classes = [SUPERVISOR_ONLY]
 
-    @extend_schema(request=s.DrawInput, responses=s.PublicDrawSummary)
+    @extend_schema(request=s.DrawSeedInput, responses=s.PublicDrawSummary)
     def post(self, request, pk: int):
-        data = s.DrawInput(data=request.data)
+        data = s.DrawSeedInput(data=request.data)
         data.is_valid(raise_exception=True)
         selectors.campaign_get(actor=request.user, campaign_id=pk)
         draw = services.campaign_draw(actor=request.user, campaign_id=pk, **data.validated_data)
@@ -213,8 +223,10 @@ class CampaignDrawApi(APIView):
 class InspectionListApi(generics.GenericAPIView):
     permission_classes = [INSPECTOR_OR_SUPERVISOR]
     serializer_class = s.InspectionOutput
+    queryset = models.Inspection.objects.none()  # for the schema; rows come from the selector
     pagination_class = Pagination
 
+    @extend_schema(operation_id="inspections_inspection_list", responses=s.InspectionOutput(many=True))
     def get(self, request):
         page = self.paginate_queryset(selectors.inspection_list(actor=request.user))
         return self.get_paginated_response(s.InspectionOutput(page, many=True).data)
@@ -235,9 +247,9 @@ class InspectionActionApi(APIView):
 
     permission_classes = [INSPECTOR_ONLY]
     action_name = ""
-    inputs = {"record": s.ResultInput, "reopen": s.ReasonInput}
+    inputs = {"record": s.InspectionResultInput, "reopen": s.InspectionReasonInput}
 
-    @extend_schema(request=s.ResultInput, responses=s.InspectionOutput)
+    @extend_schema(request=s.InspectionResultInput, responses=s.InspectionOutput)
     def post(self, request, pk: int):
         ins = selectors.inspection_get(actor=request.user, inspection_id=pk)
         kw = {}
@@ -253,13 +265,13 @@ class InspectionActionApi(APIView):
 class InspectionRecuseApi(APIView):
     permission_classes = [INSPECTOR_OR_SUPERVISOR]
 
-    @extend_schema(request=s.RecusalInput, responses={201: s.RecusalOutput})
+    @extend_schema(request=s.InspectionRecusalInput, responses={201: s.InspectionRecusalOutput})
     def post(self, request, pk: int):
-        data = s.RecusalInput(data=request.data)
+        data = s.InspectionRecusalInput(data=request.data)
         data.is_valid(raise_exception=True)
         ins = selectors.inspection_get(actor=request.user, inspection_id=pk)
         row = services.inspection_recuse(actor=request.user, inspection=ins, **data.validated_data)
-        return _created(s.RecusalOutput(row).data)
+        return _created(s.InspectionRecusalOutput(row).data)
 
 
 # ---------------------------------------------------------------- public
@@ -269,17 +281,19 @@ class PublicItemListApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=s.ItemOutput(many=True))
+    @extend_schema(responses=s.InspectionItemOutput(many=True))
     def get(self, request):
-        return Response(s.ItemOutput(selectors.item_public_list(), many=True).data)
+        return Response(s.InspectionItemOutput(selectors.item_public_list(), many=True).data)
 
 
 class PublicDrawListApi(generics.GenericAPIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     serializer_class = s.PublicDrawSummary
+    queryset = models.Draw.objects.none()  # for the schema; rows come from the selector
     pagination_class = Pagination
 
+    @extend_schema(operation_id="public_draw_list", responses=s.PublicDrawSummary(many=True))
     def get(self, request):
         page = self.paginate_queryset(selectors.public_draw_list())
         return self.get_paginated_response(s.PublicDrawSummary(page, many=True).data)
@@ -353,6 +367,7 @@ class PublicResultListApi(generics.GenericAPIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     serializer_class = s.PublicResult
+    queryset = models.Inspection.objects.none()  # for the schema; rows come from the selector
     pagination_class = Pagination
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     filter_backends: list = []

@@ -209,3 +209,18 @@ def test_late_sweep_flags_once(one):
 def test_not_late_before_due(one):
     ins, _team = one
     assert work.sweep_late(today=ins.due_on) == 0
+
+
+def test_sweep_command_and_task(one):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from inspections import tasks
+
+    ins, _team = one
+    out = StringIO()
+    with time_machine.travel(dt.datetime.combine(ins.due_on + dt.timedelta(days=2), dt.time(12)), tick=False):
+        call_command("inspections_sweep", stdout=out)
+        assert out.getvalue().strip() == "late: 1"
+        assert tasks.late_sweep() == 0
