@@ -1,9 +1,10 @@
 # telereg: `make demo` runs it, `make test` proves it. Both set everything up themselves.
+# `make up` / `make down` run the production topology on this machine (docs/operations.md).
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-inner bench bench-inner lint fmt clean
+.PHONY: screenshots install demo up down backup restore test test-inner bench bench-inner load lint fmt clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,7 +17,20 @@ install: $(STAMP)
 demo: install
 	scripts/demo.sh
 
+up: install
+	scripts/up.sh
+
+down:
+	scripts/down.sh
+
+backup: install
+	scripts/backup.sh
+
+restore: install
+	scripts/restore.sh $(FILE)
+
 test: install
+	scripts/ensure-chromium.sh
 	scripts/with-postgres.sh $(MAKE) --no-print-directory test-inner
 
 test-inner:
@@ -39,3 +53,9 @@ fmt: install
 
 clean:
 	rm -rf var/ .pytest_cache
+
+# Desktop and phone screenshots of every public page (docs/screenshots/), from a live
+# test server with demo-like data, through Debian's chromium (tests/portal/test_screenshots.py).
+screenshots: install
+	scripts/ensure-chromium.sh
+	PORTAL_SCREENSHOTS=docs/screenshots scripts/with-postgres.sh $(PY) -m pytest -q -n 0 tests/portal/test_screenshots.py

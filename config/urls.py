@@ -2,20 +2,12 @@ from importlib.util import find_spec
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.health import healthz, livez
+from config.metrics import metrics_view
 from regulator.pages import home
-
-
-def healthz(request):
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        cur.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
-
 
 # Every domain app contributes <app>.api.urls under /api/v1/ and, where it has public pages,
 # <app>.pages under /public/. Routing lives here, in config, so the kernel imports no app.
@@ -25,7 +17,9 @@ public_pages = [
 ]
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),  # readiness: database and broker
+    path("livez", livez, name="livez"),  # liveness: the process answers
+    path("metrics", metrics_view, name="metrics"),  # Prometheus, monitoring network only
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
