@@ -305,8 +305,7 @@ except ValueError as _exc:
 # --- end of production topology block ---
 
 # TELEREG_* policy overrides from the environment, as JSON values (fail loudly); a name that
-# no app's conf.py defines is refused (a typo would leave the default silently in force).
-refuse_unknown_policy_names(os.environ, policy_names(BASE_DIR, DOMAIN_APPS))
+# no app's conf.py defines is refused below (a typo would leave the default silently in force).
 for _name, _raw in os.environ.items():
     if _name.startswith("TELEREG_"):
         try:
@@ -317,5 +316,11 @@ for _name, _raw in os.environ.items():
 # Commands that neither serve nor touch the database or the broker may run anywhere
 # (`makemigrations --check` in CI, message catalogues).
 _OFFLINE_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "help", "version"}
-if not (len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") and sys.argv[1] in _OFFLINE_COMMANDS):
-    refuse_unsafe(debug=DEBUG, environ=os.environ, database_engine=DATABASES["default"]["ENGINE"])
+try:
+    refuse_unknown_policy_names(os.environ, policy_names(BASE_DIR, DOMAIN_APPS))
+    if not (len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") and sys.argv[1] in _OFFLINE_COMMANDS):
+        refuse_unsafe(debug=DEBUG, environ=os.environ, database_engine=DATABASES["default"]["ENGINE"])
+except ImproperlyConfigured as _exc:
+    # Exit with the message alone: manage.py would swallow ImproperlyConfigured raised while
+    # settings load, and gunicorn and celery bury it in a traceback.
+    sys.exit(f"telereg: {_exc}")
