@@ -34,9 +34,11 @@ def free_port() -> int:
 
 def wait_for(predicate, timeout: float, what: str, interval: float = 0.1):
     deadline = time.monotonic() + timeout
+    t0 = time.monotonic()
     while time.monotonic() < deadline:
         value = predicate()
         if value:
+            print(f"waited {time.monotonic() - t0:.1f} s for {what}")
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
