@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.credit.conftest import propose, published  # noqa: F401  (credit's fixtures, reused)
+from tests.credit.conftest import deduction, propose, published  # noqa: F401  (credit fixtures, reused)
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
