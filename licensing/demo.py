@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from licensing import services
 from licensing.models import (
+    TERMINAL_APP_STATUSES,
     AnnualReportMissing,
     Application,
     AppStatus,
@@ -55,6 +56,22 @@ def _user_for(index: int, ent: Enterprise) -> User:
     return user
 
 
+def _officer_for(code: str) -> User:
+    """The demo licensing officer of authority ``code``: officers act only on what their
+    own authority issues (§1.1), so each issuing authority in the demo gets one."""
+    user = User.objects.filter(role=Role.OFFICER, authority_id=code).order_by("id").first()
+    if user is None:
+        name = f"officer_{code.lower()}"
+        user = regulator_services.user_create(
+            actor=ACTOR,
+            username=name,
+            password=name + regulator_demo.DEMO_PASSWORD_SUFFIX,
+            role=Role.OFFICER,
+            authority=code,
+        )
+    return user
+
+
 def _officer() -> User:
     user = User.objects.filter(role=Role.OFFICER).order_by("id").first()
     if user is None:
@@ -89,6 +106,7 @@ def _commitment():
 def _walk(user, officer, cats, to: str):
     """Take a new standard application as far as ``to``."""
     app = _app(user, cats)
+    officer = _officer_for(app.issuer_id)
     if to == AppStatus.DRAFT:
         return app
     if to == AppStatus.WITHDRAWN:
@@ -171,10 +189,18 @@ def load() -> str:
         # 2. Officer actions on some of them: suspended, cancelled, revoked.
         valid = [lic for lic in historic if lic.status == LicenceStatus.VALID]
         services.licence_suspend(
-            actor=officer, licence_id=valid[0].pk, reason="未按规定落实网络安全措施，责令整改"
+            actor=_officer_for(valid[0].issuer_id),
+            licence_id=valid[0].pk,
+            reason="未按规定落实网络安全措施，责令整改",
         )
-        services.licence_cancel(actor=officer, licence_id=valid[1].pk, reason="企业申请注销，用户已妥善处理")
-        services.licence_revoke(actor=officer, licence_id=valid[2].pk, reason="以欺骗手段取得许可")
+        services.licence_cancel(
+            actor=_officer_for(valid[1].issuer_id),
+            licence_id=valid[1].pk,
+            reason="企业申请注销，用户已妥善处理",
+        )
+        services.licence_revoke(
+            actor=_officer_for(valid[2].issuer_id), licence_id=valid[2].pk, reason="以欺骗手段取得许可"
+        )
         services.licence_status_sweep()
 
         # 3. Applications in every state (the logged-in demo users own the interesting ones).
@@ -216,12 +242,19 @@ def load() -> str:
         checks = list(
             PostCheck.objects.filter(licence__enterprise__in=[x.enterprise for x in u[4:10]]).order_by("id")
         )
-        services.postcheck_pass(actor=officer, postcheck_id=checks[0].pk, findings="现场核查与承诺一致")
+        services.postcheck_pass(
+            actor=_officer_for(checks[0].licence.issuer_id),
+            postcheck_id=checks[0].pk,
+            findings="现场核查与承诺一致",
+        )
         services.postcheck_order_rectification(
-            actor=officer, postcheck_id=checks[1].pk, reason="安全管理制度未落实", findings="缺少日志留存"
+            actor=_officer_for(checks[1].licence.issuer_id),
+            postcheck_id=checks[1].pk,
+            reason="安全管理制度未落实",
+            findings="缺少日志留存",
         )
         services.postcheck_revoke(
-            actor=officer,
+            actor=_officer_for(checks[2].licence.issuer_id),
             postcheck_id=checks[2].pk,
             reason="承诺的机房和人员不存在，承诺不实",
             findings="现场核查",
@@ -231,7 +264,9 @@ def load() -> str:
             PostCheck.objects.filter(pk=pc.pk).update(due_on=now - dt.timedelta(days=rng.randint(3, 30)))
         services.postcheck_overdue_sweep()
         pc_user1 = PostCheck.objects.filter(licence__enterprise=u[1].enterprise).first()
-        services.postcheck_pass(actor=officer, postcheck_id=pc_user1.pk, findings="核查通过")
+        services.postcheck_pass(
+            actor=_officer_for(pc_user1.licence.issuer_id), postcheck_id=pc_user1.pk, findings="核查通过"
+        )
 
         # 5. Annual reports for 2025: on time (confirmed), late, and missing (swept).
         year = now.year - 1
@@ -259,7 +294,7 @@ def load() -> str:
             )
             late_users += int(late)
             if not late or n % 2:
-                services.annual_report_confirm(actor=officer, report_id=rep.pk)
+                services.annual_report_confirm(actor=_officer_for(rep.authority_id), report_id=rep.pk)
         missing = services.annual_report_sweep() if now >= services.annual_reports.sweep_date(year) else 0
         # One listed non-filer files late; once confirmed, its bad-list entry is removed (§2.3).
         first_missing = AnnualReportMissing.objects.filter(year=year).order_by("id").first()
@@ -274,7 +309,31 @@ def load() -> str:
                 service_quality="投诉0件",
                 security_measures="已落实",
             )
-            services.annual_report_confirm(actor=officer, report_id=rep.pk, reason="逾期补报，经核实")
+            services.annual_report_confirm(
+                actor=_officer_for(rep.authority_id), report_id=rep.pk, reason="逾期补报，经核实"
+            )
+        # 6. A renewal filed in time keeps its licence in force while it is reviewed (§1.5).
+        for lic in Licence.objects.filter(status=LicenceStatus.VALID, imported=False).order_by("id"):
+            busy = (
+                Application.objects.filter(enterprise=lic.enterprise, categories__code__in=lic.categories)
+                .exclude(status__in=TERMINAL_APP_STATUSES)
+                .exists()
+            )
+            if busy or lic.application_id is None:
+                continue
+            user = _filer(lic.enterprise)
+            renewal = services.application_create(
+                actor=user,
+                categories=lic.categories,
+                coverage=lic.coverage,
+                registered_capital=lic.application.registered_capital,
+                staff_count=lic.application.staff_count,
+                premises=lic.application.premises,
+                security_measures=lic.application.security_measures,
+                renew_licence_number=lic.number,
+            )
+            services.application_submit(actor=user, application_id=renewal.pk)
+            break
     return (
         f"{Licence.objects.count()} licences, {Application.objects.count()} applications, "
         f"{PostCheck.objects.count()} post-checks, {late_users} late and {missing} missing annual reports"

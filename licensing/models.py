@@ -67,6 +67,7 @@ class Path(models.TextChoices):
 class AppKind(models.TextChoices):
     NEW = "new", _("New licence")
     RENEWAL = "renewal", _("Renewal")
+    CHANGE = "change", _("Prior-approval change")
 
 
 class AppStatus(models.TextChoices):
@@ -105,7 +106,11 @@ class Application(models.Model):
     )
     categories = models.ManyToManyField(ServiceCategory, related_name="applications")
     coverage = models.JSONField(default=list)  # province codes, sorted
-    issuer = models.CharField(max_length=4)  # "MIIT" or a province code
+    # §1.1: the issuing authority, from the kernel's authority table ("MIIT" or a
+    # province code). Officers act only on their own authority's cases (issue 8).
+    issuer = models.ForeignKey(
+        "regulator.Authority", on_delete=models.PROTECT, db_column="issuer", related_name="+"
+    )
     foreign_invested = models.BooleanField(default=False)
     registered_capital = models.DecimalField(max_digits=14, decimal_places=2)
     staff_count = models.PositiveIntegerField()
@@ -180,6 +185,8 @@ class DeadlineKind(models.TextChoices):
     DECISION = "decision", _("Decision")
     ISSUE = "issue", _("Issue")
     COMMIT_DECISION = "commit_decision", _("Notify-and-commit decision")
+    RENEWAL_ACCEPTANCE = "renewal_acceptance", _("Renewal acceptance")
+    RENEWAL_DECISION = "renewal_decision", _("Renewal decision")
 
 
 class Deadline(models.Model):
@@ -224,11 +231,24 @@ class LicenceStatus(models.TextChoices):
     EXPIRING = "expiring", _("Expiring")
     EXPIRED = "expired", _("Expired")
     SUSPENDED = "suspended", _("Suspended")
+    # §1.5: a renewal filed in time keeps the licence in force until it is decided.
+    RENEWAL_PENDING = "renewal_pending", _("Renewal pending (in force)")
     CANCELLED = "cancelled", _("Cancelled")
+    # 吊销: a penalty for conduct after the grant.
     REVOKED = "revoked", _("Revoked")
+    # 撤销: the grant itself is undone (obtained by fraud or a false commitment).
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-ACTIVE_LICENCE_STATUSES = (LicenceStatus.VALID, LicenceStatus.EXPIRING, LicenceStatus.SUSPENDED)
+ACTIVE_LICENCE_STATUSES = (
+    LicenceStatus.VALID,
+    LicenceStatus.EXPIRING,
+    LicenceStatus.SUSPENDED,
+    LicenceStatus.RENEWAL_PENDING,
+)
+# What the public sees as "in force" (a suspended licence is not).
+IN_FORCE_STATUSES = (LicenceStatus.VALID, LicenceStatus.EXPIRING, LicenceStatus.RENEWAL_PENDING)
+TERMINAL_LICENCE_STATUSES = (LicenceStatus.CANCELLED, LicenceStatus.REVOKED, LicenceStatus.WITHDRAWN)
 
 
 class Licence(models.Model):
@@ -237,7 +257,9 @@ class Licence(models.Model):
     application = models.OneToOneField(
         Application, null=True, blank=True, on_delete=models.PROTECT, related_name="issued_licence"
     )
-    issuer = models.CharField(max_length=4)
+    issuer = models.ForeignKey(
+        "regulator.Authority", on_delete=models.PROTECT, db_column="issuer", related_name="+"
+    )
     path = models.CharField(max_length=16, choices=Path.choices)
     categories = models.JSONField(default=list)
     coverage = models.JSONField(default=list)
@@ -245,8 +267,11 @@ class Licence(models.Model):
     valid_until = models.DateField(db_index=True)
     status = models.CharField(max_length=16, choices=LicenceStatus.choices, db_index=True)
     status_reason = models.TextField(blank=True)
+    status_legal_basis = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
     issued_at = models.DateTimeField()
+    # Imported from the register of licences issued before telereg (import_licences).
+    imported = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -280,6 +305,25 @@ class LicenceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.licence_id} v{self.version}"
+
+
+class LicenceEvent(models.Model):
+    """Append-only history of a licence's status changes (trigger on PostgreSQL)."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16)
+    actor_label = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+    legal_basis = models.TextField(blank=True)
+    source_ref = models.CharField(max_length=100, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id}: {self.from_status} → {self.to_status}"
 
 
 class NumberSequence(models.Model):
@@ -343,6 +387,7 @@ class PostCheckEvent(models.Model):
 
 class AnnualReportStatus(models.TextChoices):
     FILED = "filed", _("Filed")
+    RETURNED = "returned", _("Returned for correction")
     CONFIRMED = "confirmed", _("Confirmed")
 
 
@@ -353,6 +398,11 @@ class AnnualReport(models.Model):
         "regulator.Enterprise", on_delete=models.PROTECT, related_name="annual_reports"
     )
     year = models.PositiveIntegerField()
+    # The authority the report is filed with (officers are scoped by it): the issuer of
+    # the enterprise's MIIT licence if it holds one, else its provincial administration.
+    authority = models.ForeignKey(
+        "regulator.Authority", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     status = models.CharField(
         max_length=16, choices=AnnualReportStatus.choices, default=AnnualReportStatus.FILED
     )
@@ -363,6 +413,18 @@ class AnnualReport(models.Model):
     special_terms = models.TextField(blank=True)
     other_items = models.TextField(blank=True)
     publish_optional_items = models.BooleanField(default=False)  # items 5-6 public only on opt-in
+    # §1.6 [F S12] must-publish facts the report states (besides the register's own).
+    registered_capital = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    ownership_type = models.CharField(max_length=40, blank=True)
+    # 上市情况: whether (and where) the company's shares are listed on an exchange.
+    listing_status = models.CharField(max_length=100, blank=True)
+    branches = models.JSONField(default=list, blank=True)
+    # §1.6 [F S12] opt-in figures: public only when ``publish_financials`` is set.
+    revenue = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    cost = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    telecom_revenue = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    publish_financials = models.BooleanField(default=False)
+    return_reasons = models.JSONField(default=list, blank=True)
     complaint_hotline = models.CharField(max_length=32, blank=True)
     complaint_count = models.PositiveIntegerField(default=0)
     complaint_reply_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
@@ -382,6 +444,23 @@ class AnnualReport(models.Model):
         return f"{self.enterprise_id} {self.year} ({self.status})"
 
 
+class AnnualReportEvent(models.Model):
+    """Append-only history of an annual report's status changes."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16)
+    actor_label = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.from_status} → {self.to_status}"
+
+
 class AnnualReportMissing(models.Model):
     """The sweep's claim that ``enterprise`` filed nothing for ``year`` by the deadline;
     unique so a second sweep finds the row and acts no more."""
@@ -397,3 +476,58 @@ class AnnualReportMissing(models.Model):
 
     def __str__(self) -> str:
         return self.source_ref
+
+
+class DecisionKind(models.TextChoices):
+    GRANT = "grant", _("Grant")
+    CHANGE = "change", _("Change")
+    RENEWAL = "renewal", _("Renewal")
+    CANCELLATION = "cancellation", _("Cancellation")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+    REVOCATION = "revocation", _("Revocation")
+
+
+class LicensingDecision(models.Model):
+    """One licensing decision for 双公示 (REGULATION.md §7): published within the
+    publication deadline with its document number, item, category, content, holder USCC and
+    deciding authority. No personal data and no internal notes."""
+
+    authority = models.ForeignKey("regulator.Authority", on_delete=models.PROTECT, related_name="+")
+    document_number = models.CharField(max_length=60, unique=True)
+    kind = models.CharField(max_length=16, choices=DecisionKind.choices, db_index=True)
+    item = models.CharField(max_length=100)
+    category = models.CharField(max_length=20)
+    content = models.TextField()
+    holder_name = models.CharField(max_length=200)
+    holder_uscc = models.CharField(max_length=18, db_index=True)
+    enterprise = models.ForeignKey("regulator.Enterprise", on_delete=models.PROTECT, related_name="+")
+    licence = models.ForeignKey(Licence, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    licence_number = models.CharField(max_length=40, blank=True)
+    decided_at = models.DateTimeField()
+    decided_on = models.DateField(db_index=True)
+    publish_due = models.DateField(db_index=True)
+    calendar_version = models.CharField(max_length=32)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    held_reason = models.TextField(blank=True)
+    late_flagged_at = models.DateTimeField(null=True, blank=True)
+    source_ref = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.document_number
+
+
+class DecisionSequence(models.Model):
+    """Per authority per year decision-document sequence; the row is locked to allocate."""
+
+    authority = models.ForeignKey("regulator.Authority", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["authority", "year"], name="decision_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.authority_id}/{self.year}: {self.last}"

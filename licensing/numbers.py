@@ -9,6 +9,7 @@ A record filing (``京ICP备12345678号``) is not a licence and never parses.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 PROVINCE_ABBRS = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新"
@@ -24,6 +25,33 @@ PATTERN = re.compile(
     r"-(?P<year>(?:19|20)\d{2})(?P<seq>\d{4})$"
 )
 _FILING = re.compile(r"ICP备|备案|公网安备")
+# Legacy Internet-information-service licences kept their old form (§1.4 [F S15]):
+# province + "ICP证" + six digits + "号", e.g. 京ICP证030173号.
+LEGACY_ICP = re.compile(rf"^(?P<prov>[{PROVINCE_ABBRS}])ICP证(?P<seq>\d{{6}})号$")
+# Dashes people type instead of the ASCII hyphen (after NFKC, which already maps U+FF0D).
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\ufe58\ufe63"), "-")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """What people type → the canonical form (issue 9 point 10): full-width characters to
+    ASCII (NFKC), every space removed, dash variants to "-", Latin letters upper-case.
+    Chinese characters are left as they are."""
+    raw = unicodedata.normalize("NFKC", text or "").translate(_DASHES)
+    return _SPACE.sub("", raw).upper()
+
+
+def is_legacy_icp(text: str) -> bool:
+    return bool(LEGACY_ICP.match(normalise(text)))
+
+
+def validate(text: str) -> str:
+    """The normalised number if it is a licence number of either form; else the error."""
+    norm = normalise(text)
+    if LEGACY_ICP.match(norm):
+        return norm
+    parse(norm)
+    return norm
 
 
 class LicenceNumberError(ValueError):

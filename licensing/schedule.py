@@ -23,6 +23,15 @@ BEAT = {
         "task": "licensing.tasks.material_orphans_sweep",
         "schedule": crontab(hour=3, minute=30),
     },
+    # §7 双公示: publish recorded decisions, then flag any past its deadline.
+    "licensing.decision_publish_sweep": {
+        "task": "licensing.tasks.decision_publish_sweep",
+        "schedule": crontab(minute="*/15"),
+    },
+    "licensing.decision_late_sweep": {
+        "task": "licensing.tasks.decision_late_sweep",
+        "schedule": crontab(hour=0, minute=35),
+    },
     "licensing.annual_report_sweep": {
         "task": "licensing.tasks.annual_report_sweep",
         "schedule": crontab(hour=1, minute=0),

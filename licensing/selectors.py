@@ -1,21 +1,34 @@
-"""Licensing reads, scoped to the actor (enterprise users see only their own; missing and
-forbidden both answer 404)."""
+"""Licensing reads, scoped to the actor through ``regulator.scoping`` (issue 8):
+
+- enterprise users see their own rows;
+- officers see what their own authority issues (an application's or licence's issuer,
+  an annual report's authority, a decision's deciding authority; §1.1);
+- supervisors, inspectors, handlers and auditors see their authority's jurisdiction
+  (the enterprise's province; national staff everywhere).
+
+Missing and forbidden both answer 404. Public selectors show published rows only.
+"""
+
+import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, NotFound
 from licensing import numbers
 from licensing.models import (
     AnnualReport,
+    AnnualReportStatus,
     Application,
     ConditionsStatement,
     Licence,
     LicenceVersion,
+    LicensingDecision,
     PostCheck,
     ServiceCategory,
 )
-from regulator.selectors import enterprise_scope
+from regulator import scoping
 
 
 def category_list() -> QuerySet[ServiceCategory]:
@@ -30,7 +43,7 @@ def application_list(*, actor) -> QuerySet[Application]:
     qs = Application.objects.select_related("enterprise", "licence").prefetch_related(
         "categories", "deadlines", "materials"
     )
-    return enterprise_scope(actor, qs).order_by("-id")
+    return scoping.scope(actor, qs, issuer="issuer").order_by("-id")
 
 
 def application_get(*, actor, application_id: int) -> Application:
@@ -47,32 +60,32 @@ def application_get(*, actor, application_id: int) -> Application:
 
 
 def licence_list(*, actor) -> QuerySet[Licence]:
-    return enterprise_scope(actor, Licence.objects.select_related("enterprise")).order_by("-issued_at", "-id")
+    qs = Licence.objects.select_related("enterprise")
+    return scoping.scope(actor, qs, issuer="issuer").order_by("-issued_at", "-id")
 
 
-def _check_number(number: str) -> str:
+def normalise_number(number: str) -> str:
+    """Issue 9 point 10: case, full-width characters, spaces and dash variants are
+    normalised before lookup; a filing number or garbage is a 400 naming the field."""
     try:
-        numbers.parse(number)
+        return numbers.validate(number)
     except numbers.LicenceNumberError as exc:
         if numbers.is_filing_number(number):
             msg = _("This is an ICP filing number (备案号), not a telecom business licence number.")
         else:
             msg = _("Not a licence number: expected e.g. 京B2-20260001 or B2-20260001.")
         raise ApplicationError(msg, errors={"number": [str(exc)]}, code="not_a_licence_number")
-    return number.strip()
 
 
 def licence_get(*, actor, number: str) -> Licence:
-    number = _check_number(number)
-    lic = licence_list(actor=actor).filter(number=number).first()
+    lic = licence_list(actor=actor).filter(number=normalise_number(number)).first()
     if lic is None:
         raise NotFound(_("Not found."))
     return lic
 
 
 def licence_public_get(*, number: str) -> tuple[Licence, LicenceVersion]:
-    number = _check_number(number)
-    lic = Licence.objects.select_related("enterprise").filter(number=number).first()
+    lic = Licence.objects.select_related("enterprise").filter(number=normalise_number(number)).first()
     if lic is None:
         raise NotFound(_("No licence with this number."))
     ver = lic.versions.order_by("-version").first()
@@ -87,9 +100,14 @@ def postcheck_list(*, actor) -> QuerySet[PostCheck]:
     qs = PostCheck.objects.select_related("licence", "licence__enterprise", "application").prefetch_related(
         Prefetch("events")
     )
-    # PostCheck reaches the enterprise through its licence.
-    role_scoped = enterprise_scope(actor, Licence.objects.all()).values("pk")
-    return qs.filter(licence__in=role_scoped).order_by("due_on", "id")
+    scoped = scoping.scope(
+        actor,
+        qs,
+        enterprise="licence__enterprise",
+        province="licence__enterprise__province",
+        issuer="licence__issuer",
+    )
+    return scoped.order_by("due_on", "id")
 
 
 def postcheck_get(*, actor, postcheck_id: int) -> PostCheck:
@@ -100,7 +118,8 @@ def postcheck_get(*, actor, postcheck_id: int) -> PostCheck:
 
 
 def annual_report_list(*, actor) -> QuerySet[AnnualReport]:
-    return enterprise_scope(actor, AnnualReport.objects.select_related("enterprise")).order_by("-year", "id")
+    qs = AnnualReport.objects.select_related("enterprise").prefetch_related("events")
+    return scoping.scope(actor, qs, issuer="authority").order_by("-year", "id")
 
 
 def annual_report_get(*, actor, report_id: int) -> AnnualReport:
@@ -110,5 +129,102 @@ def annual_report_get(*, actor, report_id: int) -> AnnualReport:
     return rep
 
 
-def annual_report_public_list() -> QuerySet[AnnualReport]:
-    return AnnualReport.objects.select_related("enterprise").order_by("-year", "enterprise__uscc")
+def _latest_public_year(day: dt.date) -> int:
+    """§1.6: the report for year Y is public from ANNUAL_REPORT_PUBLIC_FROM of Y+1."""
+    from licensing.services.annual_reports import public_from
+
+    year = day.year - 1
+    return year if day >= public_from(year) else year - 1
+
+
+def annual_report_public_list(*, day: dt.date | None = None) -> QuerySet[AnnualReport]:
+    """Reports whose correction month is over, except those returned for correction."""
+    day = day or timezone.localdate()
+    return (
+        AnnualReport.objects.select_related("enterprise")
+        .filter(year__lte=_latest_public_year(day))
+        .exclude(status=AnnualReportStatus.RETURNED)
+        .order_by("-year", "enterprise__uscc")
+    )
+
+
+def decision_list(*, actor) -> QuerySet[LicensingDecision]:
+    qs = LicensingDecision.objects.select_related("authority")
+    return scoping.scope(actor, qs, issuer="authority").order_by("-decided_at", "-id")
+
+
+def decision_get(*, actor, decision_id: int) -> LicensingDecision:
+    dec = decision_list(actor=actor).filter(pk=decision_id).first()
+    if dec is None:
+        raise NotFound(_("Not found."))
+    return dec
+
+
+def decision_public_list() -> QuerySet[LicensingDecision]:
+    """双公示: published decisions only (§7)."""
+    return (
+        LicensingDecision.objects.select_related("authority")
+        .filter(published_at__isnull=False)
+        .order_by("-decided_at", "-id")
+    )
+
+
+# --- owned by inspections (issue 13): the target roster of "double random" campaigns -----------
+# Read-only helpers for inspections; the licensing owner leaves this block alone.
+
+
+def live_licence_holders(*, issuer=None, provinces=None, service_codes=None) -> QuerySet:
+    """Enterprises holding at least one active licence (valid, expiring, suspended or in
+    renewal: still licensees under supervision, REGULATION.md §3 target roster), optionally
+    issued by ``issuer`` (an authority code), registered in one of ``provinces``, or
+    covering one of ``service_codes``. Unscoped: the caller scopes by its actor."""
+    from django.db import connection
+    from django.db.models import Exists, OuterRef, Q
+
+    from licensing.models import ACTIVE_LICENCE_STATUSES
+    from regulator.models import Enterprise
+
+    live = Licence.objects.filter(enterprise=OuterRef("pk"), status__in=ACTIVE_LICENCE_STATUSES)
+    if issuer:
+        live = live.filter(issuer_id=issuer)
+    if service_codes:
+        if connection.vendor == "postgresql":
+            any_code = Q()
+            for code in service_codes:
+                any_code |= Q(categories__contains=[code])
+            live = live.filter(any_code)
+        else:
+            # JSON containment is PostgreSQL-only: match the codes in Python (small demo data).
+            wanted = set(service_codes)
+            ids = [
+                pk
+                for pk, cats in Licence.objects.filter(status__in=ACTIVE_LICENCE_STATUSES).values_list(
+                    "pk", "categories"
+                )
+                if wanted & set(cats or [])
+            ]
+            live = live.filter(pk__in=ids)
+    qs = Enterprise.objects.filter(Exists(live))
+    if provinces:
+        qs = qs.filter(province__in=list(provinces))
+    return qs
+
+
+def postchecks_awaiting_inspection(*, issuer=None) -> QuerySet:
+    """Post-checks of notify-and-commit licences still due (§1.3), with licence and holder:
+    the targets of a post-issuance inspection campaign. Unscoped, read-only."""
+    qs = PostCheck.objects.filter(status="due").select_related("licence", "licence__enterprise")
+    if issuer:
+        qs = qs.filter(licence__issuer_id=issuer)
+    return qs.order_by("id")
+
+
+def live_licence_numbers(enterprise_id: int) -> list[str]:
+    """The numbers of an enterprise's active licences, for a published inspection result."""
+    from licensing.models import ACTIVE_LICENCE_STATUSES
+
+    return sorted(
+        Licence.objects.filter(enterprise_id=enterprise_id, status__in=ACTIVE_LICENCE_STATUSES).values_list(
+            "number", flat=True
+        )
+    )

@@ -39,3 +39,13 @@ def annual_report_sweep() -> int:
 @shared_task
 def material_orphans_sweep() -> int:
     return services.material_orphans_sweep()
+
+
+@shared_task
+def decision_publish_sweep() -> int:
+    return services.decision_publish_sweep()
+
+
+@shared_task
+def decision_late_sweep() -> int:
+    return services.decision_late_sweep()

@@ -6,12 +6,14 @@ from config.api import MAX_INT
 from licensing import keys
 from licensing.models import (
     AnnualReport,
+    AnnualReportEvent,
     Application,
     ApplicationEvent,
     ConditionsStatement,
     Deadline,
     Licence,
     LicenceVersion,
+    LicensingDecision,
     Material,
     PostCheck,
     PostCheckEvent,
@@ -74,6 +76,7 @@ class ApplicationInput(serializers.Serializer):
     foreign_invested = serializers.BooleanField(default=False)
     issuer = serializers.CharField(max_length=4, required=False, allow_blank=True)
     renew_licence_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    change_licence_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
 class ApplicationUpdateInput(serializers.Serializer):
@@ -105,6 +108,7 @@ class ActionInput(serializers.Serializer):
     reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     items = serializers.ListField(child=serializers.CharField(max_length=1000), required=False, default=list)
     findings = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    legal_basis = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class MaterialInput(serializers.Serializer):
@@ -220,6 +224,7 @@ class LicenceOutput(serializers.ModelSerializer):
             "valid_until",
             "status",
             "status_reason",
+            "status_legal_basis",
             "version",
             "issued_at",
         ]
@@ -329,10 +334,45 @@ class AnnualReportInput(serializers.Serializer):
     complaint_reply_rate = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
     )
+    registered_capital = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    ownership_type = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    listing_status = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    branches = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=500
+    )
+    revenue = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    cost = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    telecom_revenue = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    publish_financials = serializers.BooleanField(default=False)
+
+
+class AnnualReportRefileInput(AnnualReportInput):
+    year = None
+
+
+class AnnualReportReturnInput(serializers.Serializer):
+    reasons = serializers.ListField(
+        child=serializers.CharField(max_length=2000), min_length=1, max_length=100
+    )
+
+
+class AnnualReportEventOutput(serializers.ModelSerializer):
+    class Meta:
+        model = AnnualReportEvent
+        fields = ["from_status", "to_status", "actor_label", "reason", "at"]
 
 
 class AnnualReportOutput(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.uscc")
+    events = AnnualReportEventOutput(many=True, read_only=True)
 
     class Meta:
         model = AnnualReport
@@ -351,20 +391,32 @@ class AnnualReportOutput(serializers.ModelSerializer):
             "complaint_hotline",
             "complaint_count",
             "complaint_reply_rate",
+            "registered_capital",
+            "ownership_type",
+            "listing_status",
+            "branches",
+            "revenue",
+            "cost",
+            "telecom_revenue",
+            "publish_financials",
+            "authority",
+            "return_reasons",
             "filed_at",
             "late",
             "confirmed_at",
+            "events",
         ]
 
 
 class PublicAnnualReportOutput(serializers.Serializer):
-    """§1.6: items 1–3 and the must-publish fields are public; 5–6 only on opt-in."""
+    """§1.6 [F S12]: items 1–3 and every must-publish field are public (the legal
+    representative too: the regulation names it among the must-publish fields); items
+    5–6 and the financial figures only on the enterprise's opt-in."""
 
     def to_representation(self, rep):
         ent = rep.enterprise
-        numbers = getattr(rep, "licence_numbers", None)
-        if numbers is None:
-            numbers = sorted(ent.licences.values_list("number", flat=True))
+        licences = list(ent.licences.all())
+        numbers = sorted(lic.number for lic in licences)
         out = {
             "year": rep.year,
             "name": ent.name,
@@ -378,9 +430,12 @@ class PublicAnnualReportOutput(serializers.Serializer):
             "service_quality": rep.service_quality,
             "complaint_hotline": rep.complaint_hotline,
             "complaint_count": rep.complaint_count,
-            "complaint_reply_rate": str(rep.complaint_reply_rate)
-            if rep.complaint_reply_rate is not None
-            else None,
+            "complaint_reply_rate": _str(rep.complaint_reply_rate),
+            "registered_capital": _str(rep.registered_capital),
+            "service_types": sorted({c for lic in licences for c in lic.categories}),
+            "ownership_type": rep.ownership_type,
+            "listing_status": rep.listing_status,
+            "branches": rep.branches,
             "filed_at": rep.filed_at.isoformat(),
             "late": rep.late,
             "status": rep.status,
@@ -388,4 +443,42 @@ class PublicAnnualReportOutput(serializers.Serializer):
         if rep.publish_optional_items:
             out["special_terms"] = rep.special_terms
             out["other_items"] = rep.other_items
+        if rep.publish_financials:
+            out["revenue"] = _str(rep.revenue)
+            out["cost"] = _str(rep.cost)
+            out["telecom_revenue"] = _str(rep.telecom_revenue)
         return out
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)
+
+
+class DecisionOutput(serializers.ModelSerializer):
+    """双公示 fields (§7): nothing personal, nothing internal."""
+
+    authority = serializers.CharField(source="authority_id")
+    authority_name = serializers.CharField(source="authority.name_zh")
+
+    class Meta:
+        model = LicensingDecision
+        fields = [
+            "id",
+            "document_number",
+            "kind",
+            "item",
+            "category",
+            "content",
+            "holder_name",
+            "holder_uscc",
+            "licence_number",
+            "authority",
+            "authority_name",
+            "decided_on",
+            "published_at",
+        ]
+
+
+class StaffDecisionOutput(DecisionOutput):
+    class Meta(DecisionOutput.Meta):
+        fields = [*DecisionOutput.Meta.fields, "publish_due", "held_reason", "late_flagged_at"]

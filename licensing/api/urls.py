@@ -1,5 +1,6 @@
 from django.urls import path
 
+from licensing.api import decisions as d
 from licensing.api import views as v
 
 urlpatterns = [
@@ -14,6 +15,18 @@ urlpatterns = [
         v.PublicAnnualReportListApi.as_view(),
         name="licensing-public-annual-reports",
     ),
+    path(
+        "public/licensing-decisions/",
+        d.PublicDecisionListApi.as_view(),
+        name="licensing-public-decisions",
+    ),
+    path("licensing-decisions/", d.DecisionListApi.as_view(), name="licensing-decisions"),
+    path(
+        "licensing-decisions/<int:pk>/publish/",
+        d.DecisionPublishApi.as_view(),
+        name="licensing-decision-publish",
+    ),
+    path("licensing-decisions/<int:pk>/hold/", d.DecisionHoldApi.as_view(), name="licensing-decision-hold"),
     path("conditions-statements/", v.StatementListApi.as_view(), name="licensing-statements"),
     path("applications/", v.ApplicationListCreateApi.as_view(), name="licensing-applications"),
     path("applications/<int:pk>/", v.ApplicationDetailApi.as_view(), name="licensing-application"),
@@ -41,5 +54,15 @@ urlpatterns = [
         "annual-reports/<int:pk>/confirm/",
         v.AnnualReportConfirmApi.as_view(),
         name="licensing-annual-report-confirm",
+    ),
+    path(
+        "annual-reports/<int:pk>/return/",
+        v.AnnualReportReturnApi.as_view(),
+        name="licensing-annual-report-return",
+    ),
+    path(
+        "annual-reports/<int:pk>/refile/",
+        v.AnnualReportRefileApi.as_view(),
+        name="licensing-annual-report-refile",
     ),
 ]

@@ -113,6 +113,7 @@ class ApplicationListCreateApi(generics.ListAPIView):
             actor=request.user,
             issuer=v.pop("issuer", "") or None,
             renew_licence_number=v.pop("renew_licence_number", "") or None,
+            change_licence_number=v.pop("change_licence_number", "") or None,
             **v,
         )
         app = selectors.application_get(actor=request.user, application_id=app.pk)
@@ -259,11 +260,16 @@ LICENCE_ACTIONS = {
     "reinstate": services.licence_reinstate,
     "cancel": services.licence_cancel,
     "revoke": services.licence_revoke,
+    "withdraw": services.licence_withdraw,
 }
+# 吊销 and 撤销 record their legal basis (issue 11 point 3).
+WITH_LEGAL_BASIS = {"revoke", "withdraw"}
 
 
 class LicenceActionApi(APIView):
-    """``suspend``, ``reinstate``, ``cancel``, ``revoke`` (officer; a reason is required)."""
+    """``suspend``, ``reinstate``, ``cancel``, ``revoke`` (吊销, a penalty for later
+    conduct), ``withdraw`` (撤销, the grant undone: fraud or a false commitment); officer of
+    the issuing authority; a reason is required, revoke and withdraw take a legal basis."""
 
     permission_classes = [roles("officer", auditor=False)]
 
@@ -274,9 +280,10 @@ class LicenceActionApi(APIView):
         lic = selectors.licence_get(actor=request.user, number=number)
         data = s.ActionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        lic = LICENCE_ACTIONS[action](
-            actor=request.user, licence_id=lic.pk, reason=data.validated_data["reason"]
-        )
+        kwargs = {"reason": data.validated_data["reason"]}
+        if action in WITH_LEGAL_BASIS:
+            kwargs["legal_basis"] = data.validated_data["legal_basis"]
+        lic = LICENCE_ACTIONS[action](actor=request.user, licence_id=lic.pk, **kwargs)
         return Response(s.LicenceOutput(lic).data)
 
 
@@ -393,6 +400,34 @@ class AnnualReportConfirmApi(APIView):
         rep = services.annual_report_confirm(
             actor=request.user, report_id=pk, reason=data.validated_data["reason"]
         )
+        return Response(s.AnnualReportOutput(rep).data)
+
+
+class AnnualReportReturnApi(APIView):
+    """An officer of the report's authority returns it for correction, with reasons."""
+
+    permission_classes = [roles("officer", auditor=False)]
+
+    @extend_schema(request=s.AnnualReportReturnInput, responses=s.AnnualReportOutput)
+    def post(self, request, pk: int):
+        selectors.annual_report_get(actor=request.user, report_id=pk)
+        data = s.AnnualReportReturnInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        rep = services.annual_report_return(actor=request.user, report_id=pk, **data.validated_data)
+        return Response(s.AnnualReportOutput(rep).data)
+
+
+class AnnualReportRefileApi(APIView):
+    """The enterprise files a returned report again with its corrections."""
+
+    permission_classes = [roles("enterprise", auditor=False)]
+
+    @extend_schema(request=s.AnnualReportRefileInput, responses=s.AnnualReportOutput)
+    def post(self, request, pk: int):
+        selectors.annual_report_get(actor=request.user, report_id=pk)
+        data = s.AnnualReportRefileInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        rep = services.annual_report_refile(actor=request.user, report_id=pk, **data.validated_data)
         return Response(s.AnnualReportOutput(rep).data)
 
 

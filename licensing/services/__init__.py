@@ -1,21 +1,17 @@
-"""Licensing services (every write). Split by area: catalogue, applications, licences,
-post-checks, annual reports, sweeps."""
+"""Licensing services (every write). Split by area: catalogue, applications (drafts and
+submission), review (officer decisions and the automatic check), licences, decisions
+(双公示), post-checks, annual reports, sweeps."""
 
 from licensing.services.annual_reports import (
     annual_report_confirm,
     annual_report_file,
+    annual_report_refile,
+    annual_report_return,
     annual_report_sweep,
+    annual_report_transition,
 )
 from licensing.services.applications import (
-    application_accept,
-    application_approve,
-    application_auto_check,
     application_create,
-    application_issue,
-    application_not_accept,
-    application_reject,
-    application_request_correction,
-    application_start_review,
     application_submit,
     application_transition,
     application_update,
@@ -23,7 +19,18 @@ from licensing.services.applications import (
     material_add,
     path_for,
 )
-from licensing.services.catalogue import catalogue_sync, statement_current, statement_publish
+from licensing.services.catalogue import (
+    catalogue_sync,
+    category_thresholds_update,
+    statement_current,
+    statement_publish,
+)
+from licensing.services.decisions import (
+    decision_hold,
+    decision_late_sweep,
+    decision_publish,
+    decision_publish_sweep,
+)
 from licensing.services.licences import (
     licence_cancel,
     licence_register_existing,
@@ -33,6 +40,7 @@ from licensing.services.licences import (
     licence_suspend,
     licence_transition,
     licence_verify,
+    licence_withdraw,
 )
 from licensing.services.postchecks import (
     postcheck_order_rectification,
@@ -42,12 +50,25 @@ from licensing.services.postchecks import (
     postcheck_revoke,
     postcheck_transition,
 )
+from licensing.services.review import (
+    application_accept,
+    application_approve,
+    application_auto_check,
+    application_issue,
+    application_not_accept,
+    application_reject,
+    application_request_correction,
+    application_start_review,
+)
 from licensing.services.sweeps import auto_check_retry_sweep, deadline_overdue_sweep, material_orphans_sweep
 
 __all__ = [
     "annual_report_confirm",
     "annual_report_file",
+    "annual_report_refile",
+    "annual_report_return",
     "annual_report_sweep",
+    "annual_report_transition",
     "application_accept",
     "application_approve",
     "application_auto_check",
@@ -63,7 +84,12 @@ __all__ = [
     "application_withdraw",
     "auto_check_retry_sweep",
     "catalogue_sync",
+    "category_thresholds_update",
     "deadline_overdue_sweep",
+    "decision_hold",
+    "decision_late_sweep",
+    "decision_publish",
+    "decision_publish_sweep",
     "material_orphans_sweep",
     "licence_cancel",
     "licence_register_existing",
@@ -73,6 +99,7 @@ __all__ = [
     "licence_suspend",
     "licence_transition",
     "licence_verify",
+    "licence_withdraw",
     "material_add",
     "path_for",
     "postcheck_order_rectification",

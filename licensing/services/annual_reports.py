@@ -1,8 +1,15 @@
-"""Annual reports (§1.6): filed Jan 1–Mar 31 for the previous year; the sweep after the
-deadline plus the correction period records the missing report in the credit ledger and
-proposes the bad-list entry; a late report, once confirmed, takes the entry off again."""
+"""Annual reports (§1.6): filed Jan 1–Mar 31 for the previous year with the authority that
+licenses the enterprise; an officer of that authority confirms a report or returns it for
+correction with reasons, and the enterprise files it again; the sweep after the deadline
+plus the correction period records the missing report in the credit ledger and proposes
+the bad-list entry; a late report, once confirmed, takes the entry off again.
+
+One transition function (``annual_report_transition``) assigns every status, with an
+event row and an audit event (issue 8 point 5).
+"""
 
 import datetime as dt
+import inspect
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -13,19 +20,45 @@ from config.api import ApplicationError, Conflict, NotFound
 from credit import services as credit
 from licensing import conf
 from licensing.models import (
+    MIIT,
+    TERMINAL_LICENCE_STATUSES,
     AnnualReport,
+    AnnualReportEvent,
     AnnualReportMissing,
     AnnualReportStatus,
     Licence,
-    LicenceStatus,
 )
-from licensing.services.common import today
-from licensing.services.licences import issuer_name
-from regulator import audit
+from licensing.services.common import (
+    actor_label,
+    is_system,
+    list_holder,
+    require_enterprise_user,
+    require_officer_of,
+    today,
+)
+from regulator import audit, scoping
 from regulator.models import Enterprise, Role
 
-ALLOWED = {AnnualReportStatus.FILED: {AnnualReportStatus.CONFIRMED}, AnnualReportStatus.CONFIRMED: set()}
+A = AnnualReportStatus
+ALLOWED: dict[str, set[str]] = {
+    A.FILED: {A.CONFIRMED, A.RETURNED},
+    A.RETURNED: {A.FILED},
+    A.CONFIRMED: set(),
+}
 ITEMS = ("operations", "changes", "service_quality", "security_measures", "special_terms", "other_items")
+FACTS = (
+    "publish_optional_items",
+    "complaint_hotline",
+    "complaint_count",
+    "complaint_reply_rate",
+    "registered_capital",
+    "ownership_type",
+    "branches",
+    "revenue",
+    "cost",
+    "telecom_revenue",
+    "publish_financials",
+)
 
 
 def source_ref(enterprise: Enterprise, year: int) -> str:
@@ -42,12 +75,75 @@ def sweep_date(year: int) -> dt.date:
     return filing_deadline(year) + dt.timedelta(days=int(conf.get("ANNUAL_REPORT_CORRECTION_DAYS")) + 1)
 
 
+def public_from(year: int) -> dt.date:
+    """§1.6 [F S11]: reports are published in May, after the April correction month."""
+    month, day = conf.get("ANNUAL_REPORT_PUBLIC_FROM")
+    return dt.date(year + 1, int(month), int(day))
+
+
 def obliged_enterprises(year: int):
-    """Holders of a licence in force at some point of ``year`` and not withdrawn since."""
+    """Holders of a licence in force at some point of ``year`` and not ended since."""
     lic = Licence.objects.filter(
         valid_from__lte=dt.date(year, 12, 31), valid_until__gte=dt.date(year, 1, 1)
-    ).exclude(status__in=[LicenceStatus.CANCELLED, LicenceStatus.REVOKED])
+    ).exclude(status__in=TERMINAL_LICENCE_STATUSES)
     return Enterprise.objects.filter(pk__in=lic.values("enterprise_id"))
+
+
+def authority_for(enterprise: Enterprise) -> str:
+    """The authority a report is filed with: MIIT when it licenses the enterprise (basic or
+    cross-regional services), otherwise the provincial administration where the
+    enterprise is registered (§1.1, §1.6)."""
+    live = Licence.objects.filter(enterprise=enterprise).exclude(status__in=TERMINAL_LICENCE_STATUSES)
+    if live.filter(issuer_id=MIIT).exists():
+        return MIIT
+    return enterprise.province
+
+
+def annual_report_transition(*, report_id: int, to: str, actor, reason: str = "") -> AnnualReport:
+    with transaction.atomic():
+        report = (
+            AnnualReport.objects.select_for_update().select_related("enterprise").filter(pk=report_id).first()
+        )
+        if report is None:
+            raise NotFound(_("Not found."))
+        if not is_system(actor):
+            if scoping.role_of(actor) == Role.ENTERPRISE:
+                require_enterprise_user(actor, report.enterprise_id)
+            else:
+                require_officer_of(actor, report.authority_id or "")
+        src = report.status
+        if to not in ALLOWED.get(src, set()):
+            raise Conflict(
+                _("An annual report in status %(src)s cannot move to %(to)s.") % {"src": src, "to": to},
+                code="invalid_transition",
+            )
+        report.status = to
+        report.save(update_fields=["status"])
+        AnnualReportEvent.objects.create(
+            report=report,
+            from_status=src,
+            to_status=to,
+            actor_label=actor_label(actor),
+            reason=reason,
+            at=timezone.now(),
+        )
+        audit.record(
+            actor=actor,
+            action=f"licensing.annual_report.{to}",
+            obj=report,
+            before={"status": src},
+            after={"status": to, "late": report.late},
+            reason=reason,
+        )
+    return report
+
+
+def _check_items(items: dict[str, Any]) -> None:
+    missing = [k for k in ITEMS[:4] if not str(items.get(k, "")).strip()]
+    if missing:
+        raise ApplicationError(
+            _("Fill in every required item."), errors={k: [_("Required.")] for k in missing}
+        )
 
 
 def annual_report_file(
@@ -64,20 +160,24 @@ def annual_report_file(
             _("The report for %(y)s can be filed from 1 January %(n)s.") % {"y": year, "n": year + 1},
             errors={"year": [_("Too early.")]},
         )
-    missing = [k for k in ITEMS[:4] if not str(items.get(k, "")).strip()]
-    if missing:
-        raise ApplicationError(
-            _("Fill in every required item."), errors={k: [_("Required.")] for k in missing}
-        )
+    _check_items(items)
     try:
         with transaction.atomic():
             report = AnnualReport.objects.create(
                 enterprise=actor.enterprise,
                 year=year,
+                authority_id=authority_for(actor.enterprise),
                 filed_by=actor,
                 filed_at=filed_at,
                 late=day > filing_deadline(year),
                 **items,
+            )
+            AnnualReportEvent.objects.create(
+                report=report,
+                from_status="",
+                to_status=A.FILED,
+                actor_label=actor_label(actor),
+                at=timezone.now(),
             )
             audit.record(
                 actor=actor,
@@ -92,27 +192,70 @@ def annual_report_file(
     return report
 
 
-def annual_report_confirm(*, actor, report_id: int, reason: str = "") -> AnnualReport:
+def annual_report_return(*, actor, report_id: int, reasons: list[str]) -> AnnualReport:
+    """An officer returns a filed report for correction, listing every reason (§1.6: the
+    April correction month)."""
+    reasons = [str(r).strip() for r in (reasons or []) if str(r).strip()]
+    if not reasons:
+        raise ApplicationError(_("List what must be corrected."), errors={"reasons": [_("Required.")]})
     with transaction.atomic():
-        report = (
-            AnnualReport.objects.select_for_update().select_related("enterprise").filter(pk=report_id).first()
+        report = annual_report_transition(
+            report_id=report_id, to=A.RETURNED, actor=actor, reason="; ".join(reasons)
         )
+        report.return_reasons = reasons
+        report.save(update_fields=["return_reasons"])
+    return report
+
+
+def annual_report_refile(*, actor, report_id: int, **items: Any) -> AnnualReport:
+    """The enterprise files a returned report again with its corrections."""
+    _check_items(items)
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().filter(pk=report_id).first()
         if report is None:
             raise NotFound(_("Not found."))
-        if AnnualReportStatus.CONFIRMED not in ALLOWED[report.status]:
-            raise Conflict(_("This report is already confirmed."), code="invalid_transition")
-        report.status = AnnualReportStatus.CONFIRMED
-        report.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
-        report.confirmed_at = timezone.now()
+        require_enterprise_user(actor, report.enterprise_id)
+        if report.status != A.RETURNED:
+            raise Conflict(_("Only a returned report can be filed again."), code="invalid_transition")
+        before = {k: getattr(report, k) for k in ITEMS}
+        for key, value in items.items():
+            setattr(report, key, value)
+        report.filed_at = timezone.now()
         report.save()
         audit.record(
             actor=actor,
-            action="licensing.annual_report.confirmed",
+            action="licensing.annual_report.corrected",
             obj=report,
-            before={"status": AnnualReportStatus.FILED},
-            after={"status": AnnualReportStatus.CONFIRMED, "late": report.late},
-            reason=reason,
+            before=before,
+            after={k: getattr(report, k) for k in ITEMS},
         )
+        report = annual_report_transition(report_id=report.pk, to=A.FILED, actor=actor, reason="corrected")
+    return report
+
+
+def _bonus(actor, report: AnnualReport, ref: str) -> None:
+    """§2.4 [D] bonus for a clean on-time report, through credit's service (the credit
+    corrections add ``annual_report_bonus_post``; the older ledger call until then)."""
+    post = getattr(credit, "annual_report_bonus_post", None)
+    if post is not None and "source_ref" in inspect.signature(post).parameters:
+        post(actor=actor, enterprise=report.enterprise, source_ref=ref)
+        return
+    credit.ledger_post(
+        actor=actor,
+        enterprise=report.enterprise,
+        rule_code="BONUS_ANNUAL_REPORT",
+        source_ref=ref,
+        note=f"Annual report for {report.year} filed on time.",
+        idempotency_key=f"{ref}:bonus",
+    )
+
+
+def annual_report_confirm(*, actor, report_id: int, reason: str = "") -> AnnualReport:
+    with transaction.atomic():
+        report = annual_report_transition(report_id=report_id, to=A.CONFIRMED, actor=actor, reason=reason)
+        report.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+        report.confirmed_at = timezone.now()
+        report.save(update_fields=["confirmed_by", "confirmed_at"])
         ref = source_ref(report.enterprise, report.year)
         gone = (
             AnnualReportMissing.objects.select_for_update()
@@ -130,14 +273,7 @@ def annual_report_confirm(*, actor, report_id: int, reason: str = "") -> AnnualR
             gone.resolved_at = timezone.now()
             gone.save(update_fields=["resolved_at"])
         elif not report.late:
-            credit.ledger_post(
-                actor=actor,
-                enterprise=report.enterprise,
-                rule_code="BONUS_ANNUAL_REPORT",
-                source_ref=ref,
-                note=f"Annual report for {report.year} filed on time.",
-                idempotency_key=f"{ref}:bonus",
-            )
+            _bonus(actor, report, ref)
     return report
 
 
@@ -174,23 +310,18 @@ def annual_report_sweep(*, day: dt.date | None = None) -> int:
 
 
 def _post_missing(ent: Enterprise, year: int, ref: str) -> None:
-    # Untranslated on purpose: the text is part of the idempotent credit record.
-    reason = f"No annual report for {year} by the deadline (REGULATION §1.6)."
-    lic = Licence.objects.filter(enterprise=ent).exclude(
-        status__in=[LicenceStatus.CANCELLED, LicenceStatus.REVOKED]
-    )
+    # The text is part of the idempotent credit record, so it is not translated; it cites
+    # the rule (MIIT Order 42 Arts 35-37), not our internal section numbers.
+    reason = f"未按期报送{year}年度电信业务经营情况年报（《电信业务经营许可管理办法》第三十五条至第三十七条）"
+    lic = Licence.objects.filter(enterprise=ent).exclude(status__in=TERMINAL_LICENCE_STATUSES)
     numbers = list(lic.values_list("number", flat=True))
-    # The issuer of the licence decides; with none left in force, the enterprise's
-    # provincial communications administration (its place of registration, §1.6).
-    authority = issuer_name(lic.first().issuer if numbers else ent.province)["name_zh"]
-    # The listing posts the rule's ledger entry (BAD_ANNUAL_REPORT) itself, once per source_ref.
-    credit.list_entry_propose(
+    list_holder(
         actor="sweep",
         enterprise=ent,
         list_kind="bad",
         rule_code="BAD_ANNUAL_REPORT",
         reason=reason,
-        authority=authority,
+        authority=authority_for(ent),
         source_ref=ref,
         licence_numbers=numbers,
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict, Forbidden, NotFound
-from licensing import conf
+from licensing import conf, numbers
 from licensing.models import (
     MIIT,
     TERMINAL_APP_STATUSES,
@@ -30,7 +30,6 @@ from licensing.models import (
     LicenceStatus,
     Material,
     Path,
-    ServiceKind,
 )
 from licensing.services import catalogue
 from licensing.services.common import (
@@ -38,10 +37,13 @@ from licensing.services.common import (
     add_days,
     deadline_open,
     deadlines_close,
+    is_system,
+    require_enterprise_user,
+    require_officer_of,
     restrictions,
     today,
 )
-from regulator import audit, canonical, uscc
+from regulator import audit, canonical, scoping, uploads, uscc
 from regulator.models import Enterprise, Role
 
 S = AppStatus
@@ -60,12 +62,6 @@ ALLOWED: dict[str, set[str]] = {
 }
 EDITABLE = (S.DRAFT, S.NEEDS_CORRECTION)
 
-_MAGIC = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-}
-
 
 def snapshot(app: Application) -> dict[str, Any]:
     return {
@@ -74,10 +70,21 @@ def snapshot(app: Application) -> dict[str, Any]:
         "kind": app.kind,
         "categories": app.category_codes if app.pk else [],
         "coverage": app.coverage,
-        "issuer": app.issuer,
+        "issuer": app.issuer_id,
         "registered_capital": str(app.registered_capital),
         "staff_count": app.staff_count,
     }
+
+
+def _check_actor(actor, app: Application) -> None:
+    """Issue 8: the applicant acts on its own applications, an officer only on those its
+    authority issues (§1.1); everyone else is answered as if the row did not exist."""
+    if is_system(actor):
+        return
+    if scoping.role_of(actor) == Role.ENTERPRISE:
+        require_enterprise_user(actor, app.enterprise_id)
+        return
+    require_officer_of(actor, app.issuer_id)
 
 
 def application_transition(
@@ -89,6 +96,7 @@ def application_transition(
         if app is None:
             raise NotFound(_("Not found."))
         src = app.status
+        _check_actor(actor, app)
         if to not in ALLOWED.get(src, set()):
             raise Conflict(
                 _("An application in status %(src)s cannot move to %(to)s.") % {"src": src, "to": to},
@@ -124,8 +132,8 @@ def _check_holder(enterprise: Enterprise) -> None:
         code = uscc.validate(enterprise.uscc)
     except uscc.USCCError as exc:
         raise ApplicationError(_("Invalid unified social credit code."), errors={"uscc": [str(exc)]})
-    # An individual business (个体工商户, 92…) cannot hold a telecom licence [I].
-    if code.startswith("92"):
+    # §1.1 [I]: an individual business (个体工商户, 92…) cannot hold a telecom licence.
+    if any(code.startswith(p) for p in conf.get("INDIVIDUAL_BUSINESS_PREFIXES")):
         raise ApplicationError(
             _("An individual business cannot hold a telecom business licence."),
             errors={"uscc": [_("Individual-business codes (92…) are not eligible.")]},
@@ -234,9 +242,19 @@ def application_create(
     foreign_invested: bool = False,
     issuer: str | None = None,
     renew_licence_number: str | None = None,
+    change_licence_number: str | None = None,
 ) -> Application:
+    """A draft: a new licence, a renewal of ``renew_licence_number`` (§1.5) or a
+    prior-approval change of services or coverage of ``change_licence_number`` (§1.5)."""
     enterprise = _enterprise_of(actor)
-    kind = AppKind.RENEWAL if renew_licence_number else AppKind.NEW
+    if renew_licence_number and change_licence_number:
+        raise ApplicationError(
+            _("An application renews or changes one licence, not both."),
+            errors={"change_licence_number": [_("Give one of the two.")]},
+        )
+    kind = (
+        AppKind.RENEWAL if renew_licence_number else AppKind.CHANGE if change_licence_number else AppKind.NEW
+    )
     with transaction.atomic():
         # One enterprise's creations are serialised so the duplicate check cannot race.
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
@@ -250,6 +268,8 @@ def application_create(
         licence = None
         if kind == AppKind.RENEWAL:
             licence = _check_renewable(enterprise, renew_licence_number, v)
+        elif kind == AppKind.CHANGE:
+            licence = _check_changeable(enterprise, change_licence_number, v)
         _check_may_apply(enterprise, kind)
         _check_no_duplicate(enterprise, v["categories"])
         app = Application.objects.create(
@@ -257,7 +277,7 @@ def application_create(
             kind=kind,
             licence=licence,
             coverage=v["coverage"],
-            issuer=v["issuer"],
+            issuer_id=v["issuer"],
             foreign_invested=foreign_invested,
             registered_capital=registered_capital,
             staff_count=staff_count,
@@ -277,8 +297,47 @@ def application_create(
     return app
 
 
+def _own_licence(enterprise: Enterprise, number: str | None, field: str) -> Licence:
+    try:
+        number = numbers.validate(number or "")
+    except numbers.LicenceNumberError as exc:
+        raise ApplicationError(_("Not a licence number."), errors={field: [str(exc)]})
+    licence = Licence.objects.filter(number=number, enterprise=enterprise).first()
+    if licence is None:
+        raise ApplicationError(_("Unknown licence."), errors={field: [_("Not your licence.")]})
+    return licence
+
+
+def _check_changeable(enterprise: Enterprise, number: str | None, v: dict) -> Licence:
+    """§1.5: a change of services or coverage needs prior approval; it stays with the
+    licence's issuer (a change that moves the licence to another authority is a new
+    application there)."""
+    licence = _own_licence(enterprise, number, "change_licence_number")
+    if licence.status not in (LicenceStatus.VALID, LicenceStatus.EXPIRING, LicenceStatus.RENEWAL_PENDING):
+        raise ApplicationError(
+            _("Only a licence in force can be changed."), errors={"change_licence_number": [licence.status]}
+        )
+    if v["issuer"] != licence.issuer_id:
+        raise ApplicationError(
+            _("This change would move the licence to another issuing authority."),
+            errors={"coverage": [_("Apply for a new licence with %s.") % v["issuer"]]},
+        )
+    if {c.code for c in v["categories"]} == set(licence.categories) and v["coverage"] == sorted(
+        licence.coverage
+    ):
+        raise ApplicationError(
+            _("The change changes nothing."), errors={"categories": [_("Same services and coverage.")]}
+        )
+    return licence
+
+
+def renewal_last_day(licence: Licence):
+    """§1.5 [F S8]: the last day a renewal may be filed (RENEWAL_LEAD_DAYS before expiry)."""
+    return add_days(licence.valid_until, -int(conf.get("RENEWAL_LEAD_DAYS")))
+
+
 def _check_renewable(enterprise: Enterprise, number: str | None, v: dict) -> Licence:
-    licence = Licence.objects.filter(number=(number or "").strip(), enterprise=enterprise).first()
+    licence = _own_licence(enterprise, number, "renew_licence_number")
     if licence is None:
         raise ApplicationError(
             _("Unknown licence."), errors={"renew_licence_number": [_("Not your licence.")]}
@@ -287,7 +346,7 @@ def _check_renewable(enterprise: Enterprise, number: str | None, v: dict) -> Lic
         raise ApplicationError(
             _("Only a valid licence can be renewed."), errors={"renew_licence_number": [licence.status]}
         )
-    last_day = add_days(licence.valid_until, -int(conf.get("RENEWAL_LEAD_DAYS")))
+    last_day = renewal_last_day(licence)
     if today() > last_day:
         raise ApplicationError(
             _("Renewal must be applied for at least %s days before expiry.") % conf.get("RENEWAL_LEAD_DAYS"),
@@ -328,7 +387,7 @@ def application_update(*, actor, application_id: int, **changes: Any) -> Applica
             coverage=changes.get("coverage", app.coverage),
             registered_capital=changes.get("registered_capital", app.registered_capital),
         )
-        if app.status == S.NEEDS_CORRECTION and v["issuer"] != app.issuer:
+        if app.status == S.NEEDS_CORRECTION and v["issuer"] != app.issuer_id:
             raise ApplicationError(
                 _("A correction cannot move the application to another issuer."),
                 errors={"coverage": [_("Withdraw and apply again.")]},
@@ -341,7 +400,7 @@ def application_update(*, actor, application_id: int, **changes: Any) -> Applica
             if field in changes:
                 setattr(app, field, changes[field].strip())
         app.coverage = v["coverage"]
-        app.issuer = v["issuer"]
+        app.issuer_id = v["issuer"]
         app.save()
         app.categories.set(v["categories"])
         audit.record(
@@ -365,13 +424,8 @@ def material_add(*, actor, application_id: int, kind: str, upload) -> Material:
         raise ApplicationError(_("The file is empty."), errors={"file": [_("Empty file.")]})
     ctype = (upload.content_type or "").split(";")[0].strip().lower()
     data = upload.read()
-    # Trust the bytes, not the declared type: the file must start with its type's signature.
-    if ctype not in types or not any(data.startswith(m) for m in _MAGIC.get(ctype, (b"",))):
-        raise ApplicationError(
-            _("This file type is not accepted."),
-            errors={"file": [_("Accepted: %s, with matching content.") % ", ".join(sorted(types))]},
-            code="unsupported_type",
-        )
+    # Trust the bytes, not the declared type (signature, no hidden archive or program).
+    uploads.check_content(data, ctype, types)
     with transaction.atomic():
         app = _get_own(actor, application_id, lock=True)
         if app.status not in EDITABLE:
@@ -406,11 +460,23 @@ def material_add(*, actor, application_id: int, kind: str, upload) -> Material:
 # --- submission -------------------------------------------------------------------------
 
 
+def _squash(text: str) -> str:
+    return "".join((text or "").split())
+
+
 def path_for(app: Application, r=None) -> tuple[str, list[str]]:
     """§1.3: notify-and-commit when every category allows it and credit allows it."""
     reasons: list[str] = []
-    if app.kind != AppKind.NEW:
-        reasons.append(_("Renewals take the standard path."))
+    if app.kind != AppKind.NEW and conf.get("RENEWAL_STANDARD_PATH"):
+        reasons.append(_("Renewals and changes take the standard path."))
+    ent = app.enterprise
+    # §1.3 pilot conditions, each a switch (off by default since the national roll-out).
+    if conf.get("NOTIFY_COMMIT_FTZ_ONLY") and ent.province not in set(
+        conf.get("NOTIFY_COMMIT_FTZ_PROVINCES")
+    ):
+        reasons.append(_("The notify-and-commit pilot is open to free-trade-zone companies only."))
+    if conf.get("NOTIFY_COMMIT_SAME_ADDRESS") and _squash(app.premises) != _squash(ent.registered_address):
+        reasons.append(_("The main office must be at the registered address."))
     cats = list(app.categories.all())
     refused = [c.code for c in cats if not catalogue.notify_commit_allowed(c)]
     if refused:
@@ -433,7 +499,7 @@ def commitment_payload(
                 "enterprise": app.enterprise.name,
                 "categories": app.category_codes,
                 "coverage": app.coverage,
-                "issuer": app.issuer,
+                "issuer": app.issuer_id,
                 "registered_capital": str(app.registered_capital),
                 "staff_count": app.staff_count,
                 "premises": app.premises,
@@ -470,6 +536,8 @@ def application_submit(*, actor, application_id: int, commitment: dict | None = 
             deadline_open(app, DeadlineKind.ACCEPTANCE)
             return app
         r = _check_may_apply(app.enterprise, app.kind)
+        if app.kind == AppKind.RENEWAL:
+            _renewal_filed(actor, app)
         path, reasons = path_for(app, r)
         app.path = path
         app.submitted_at = timezone.now()
@@ -492,8 +560,54 @@ def application_submit(*, actor, application_id: int, commitment: dict | None = 
                 data={"path": path, "path_reasons": reasons},
             )
             deadline_open(app, DeadlineKind.CORRECTION)
-            deadline_open(app, DeadlineKind.ACCEPTANCE)
+            if app.kind == AppKind.RENEWAL:
+                # §1.5 [F S9]: a renewal has its own acceptance reply time.
+                deadline_open(app, DeadlineKind.RENEWAL_ACCEPTANCE)
+            else:
+                deadline_open(app, DeadlineKind.ACCEPTANCE)
     return app
+
+
+def _renewal_filed(actor, app: Application) -> None:
+    """§1.5: the lead time is checked when the renewal is *filed*; a renewal filed in time
+    keeps the licence in force (renewal_pending) until it is decided."""
+    from licensing.services.licences import licence_transition
+
+    licence = Licence.objects.select_for_update().get(pk=app.licence_id)
+    last_day = renewal_last_day(licence)
+    if today() > last_day:
+        raise ApplicationError(
+            _("Renewal must be applied for at least %s days before expiry.") % conf.get("RENEWAL_LEAD_DAYS"),
+            errors={"renew_licence_number": [_("The last day to apply was %s.") % last_day.isoformat()]},
+            code="renewal_too_late",
+        )
+    if licence.status not in (LicenceStatus.VALID, LicenceStatus.EXPIRING):
+        raise ApplicationError(
+            _("Only a valid licence can be renewed."), errors={"renew_licence_number": [licence.status]}
+        )
+    licence_transition(
+        licence_id=licence.pk,
+        to=LicenceStatus.RENEWAL_PENDING,
+        actor=actor,
+        reason=f"renewal application {app.pk}",
+    )
+
+
+def release_renewal(actor, app: Application) -> None:
+    """A renewal that ends without being granted (withdrawn, not accepted, refused) lets
+    the licence run out on its own dates: back to what the dates say, expired if past."""
+    from licensing.services.licences import licence_transition
+
+    if app.kind != AppKind.RENEWAL or app.licence_id is None:
+        return
+    status = Licence.objects.filter(pk=app.licence_id).values_list("status", flat=True).first()
+    if status == LicenceStatus.RENEWAL_PENDING:
+        licence_transition(
+            licence_id=app.licence_id,
+            to=LicenceStatus.VALID,
+            actor=actor,
+            reason=f"renewal application {app.pk} ended: {app.status}",
+        )
 
 
 def _sign_commitment(actor, app: Application, commitment: dict | None) -> Commitment:
@@ -549,163 +663,5 @@ def application_withdraw(*, actor, application_id: int, reason: str = "") -> App
         app = _get_own(actor, application_id, lock=True)
         app = application_transition(application_id=app.pk, to=S.WITHDRAWN, actor=actor, reason=reason)
         deadlines_close(app)
-    return app
-
-
-# --- officer actions (standard path) -----------------------------------------------------
-
-
-def _standard_only(application_id: int) -> None:
-    """Officers decide standard cases; a notify-and-commit case is decided on the commitment
-    by the automatic check (§1.3), so an officer's approve/reject/issue there is a 409."""
-    app = Application.objects.select_for_update().filter(pk=application_id).first()
-    if app is not None and app.path == Path.NOTIFY_COMMIT:
-        raise Conflict(
-            _("A notify-and-commit application is decided by the automatic check."), code="invalid_transition"
-        )
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError(_("Give the reasons."), errors={"reason": [_("Required.")]})
-    return reason
-
-
-def application_request_correction(
-    *, actor, application_id: int, reason: str, items: list[str]
-) -> Application:
-    reason = _require_reason(reason)
-    items = [str(i).strip() for i in (items or []) if str(i).strip()]
-    if not items:
-        # §1.2: one notice listing every correction.
-        raise ApplicationError(_("List every correction needed."), errors={"items": [_("Required.")]})
-    with transaction.atomic():
-        app = application_transition(
-            application_id=application_id,
-            to=S.NEEDS_CORRECTION,
-            actor=actor,
-            reason=reason,
-            data={"items": items},
-        )
-        app.correction_items = items
-        app.save(update_fields=["correction_items", "updated_at"])
-        deadlines_close(app, DeadlineKind.CORRECTION, DeadlineKind.ACCEPTANCE)
-    return app
-
-
-def application_accept(*, actor, application_id: int, reason: str = "") -> Application:
-    with transaction.atomic():
-        app = application_transition(application_id=application_id, to=S.ACCEPTED, actor=actor, reason=reason)
-        deadlines_close(app, DeadlineKind.CORRECTION, DeadlineKind.ACCEPTANCE)
-        basic = app.categories.filter(kind=ServiceKind.BASIC).exists()
-        deadline_open(app, DeadlineKind.DECISION, rule="decision_basic" if basic else "decision_value_added")
-    return app
-
-
-def application_not_accept(*, actor, application_id: int, reason: str) -> Application:
-    reason = _require_reason(reason)
-    with transaction.atomic():
-        app = application_transition(
-            application_id=application_id, to=S.NOT_ACCEPTED, actor=actor, reason=reason
-        )
-        app.decision_reason = reason
-        app.decided_at = timezone.now()
-        app.save(update_fields=["decision_reason", "decided_at", "updated_at"])
-        deadlines_close(app)
-    return app
-
-
-def application_start_review(*, actor, application_id: int, reason: str = "") -> Application:
-    return application_transition(
-        application_id=application_id, to=S.UNDER_REVIEW, actor=actor, reason=reason
-    )
-
-
-def application_approve(*, actor, application_id: int, reason: str = "") -> Application:
-    with transaction.atomic():
-        _standard_only(application_id)
-        app = application_transition(application_id=application_id, to=S.APPROVED, actor=actor, reason=reason)
-        app.decided_at = timezone.now()
-        app.decision_reason = reason
-        app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
-        deadlines_close(app, DeadlineKind.DECISION)
-        deadline_open(app, DeadlineKind.ISSUE)
-    return app
-
-
-def application_reject(*, actor, application_id: int, reason: str) -> Application:
-    reason = _require_reason(reason)  # §1.2: a refusal is written and gives reasons
-    with transaction.atomic():
-        _standard_only(application_id)
-        app = application_transition(application_id=application_id, to=S.REJECTED, actor=actor, reason=reason)
-        app.decided_at = timezone.now()
-        app.decision_reason = reason
-        app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
-        deadlines_close(app)
-    return app
-
-
-def application_issue(*, actor, application_id: int, reason: str = "") -> Application:
-    from licensing.services.licences import licence_issue_for
-
-    with transaction.atomic():
-        _standard_only(application_id)
-        app = application_transition(application_id=application_id, to=S.ISSUED, actor=actor, reason=reason)
-        deadlines_close(app, DeadlineKind.ISSUE)
-        licence_issue_for(actor=actor, application=app)
-    return app
-
-
-# --- notify-and-commit automatic check ------------------------------------------------
-
-
-def application_auto_check(*, application_id: int, actor: Any = "auto-check") -> Application:
-    """§1.3: the authority decides directly on the commitment after automatic checks
-    (USCC, capital against the threshold, credit restrictions); no officer in the loop.
-    Safe to run twice: anything not awaiting the check is left alone."""
-    from licensing.services.licences import licence_issue_for
-    from licensing.services.postchecks import postcheck_open
-
-    with transaction.atomic():
-        app = Application.objects.select_for_update().filter(pk=application_id).first()
-        if app is None or app.status != S.SUBMITTED_WITH_COMMITMENT:
-            return app
-        failures: list[str] = []
-        try:
-            _validate(
-                enterprise=app.enterprise,
-                categories=app.category_codes,
-                coverage=app.coverage,
-                registered_capital=app.registered_capital,
-            )
-        except ApplicationError as exc:
-            failures.append(exc.message)
-            failures.extend(m for msgs in exc.errors.values() for m in msgs)
-        r = restrictions(app.enterprise)
-        if not (r.may_notify_commit and r.may_apply_licence):
-            failures.extend(list(r.reasons) or [_("Barred by the credit restrictions policy.")])
-        c = getattr(app, "commitment", None)
-        if c is None or canonical.sha256_hex(c.committed) != c.committed_sha256:
-            failures.append(_("The commitment record does not match its hash."))
-        app.auto_check_result = {
-            "passed": not failures,
-            "failures": failures,
-            "at": timezone.now().isoformat(),
-        }
-        app.decided_at = timezone.now()
-        app.save(update_fields=["auto_check_result", "decided_at", "updated_at"])
-        deadlines_close(app, DeadlineKind.COMMIT_DECISION)
-        if failures:
-            app.decision_reason = "; ".join(failures)
-            app.save(update_fields=["decision_reason"])
-            return application_transition(
-                application_id=app.pk, to=S.REJECTED, actor=actor, reason=app.decision_reason
-            )
-        application_transition(
-            application_id=app.pk, to=S.APPROVED, actor=actor, reason="automatic checks passed"
-        )
-        app = application_transition(application_id=app.pk, to=S.ISSUED, actor=actor)
-        licence = licence_issue_for(actor=actor, application=app)
-        postcheck_open(actor=actor, licence=licence, application=app)
+        release_renewal(actor, app)
     return app

@@ -6,10 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.api import ApplicationError
+from config.api import ApplicationError, Forbidden
 from licensing import conf
 from licensing.models import MIIT, ConditionsStatement, ServiceCategory, ServiceKind
-from regulator import audit, canonical, provinces
+from regulator import audit, canonical, provinces, scoping
+from regulator.models import Role
 
 
 def notify_commit_allowed(category: ServiceCategory) -> bool:
@@ -63,11 +64,73 @@ def capital_threshold(categories: list[ServiceCategory], coverage: list[str]) ->
     return best
 
 
+def category_thresholds_update(
+    *,
+    actor,
+    code: str,
+    min_capital_one_province=None,
+    min_capital_cross_region=None,
+    active=None,
+    reason: str = "",
+) -> ServiceCategory:
+    """Change a category's capital thresholds (blank = the setting's default, §1.1) or
+    whether it is open. These values decide applications, so the change is audited and
+    needs a reason (issue 8 point 4: the admin writes through here, never directly)."""
+    from licensing.services.common import require_reason
+
+    reason = require_reason(reason)
+    errors = {}
+    values = {
+        "min_capital_one_province": min_capital_one_province,
+        "min_capital_cross_region": min_capital_cross_region,
+    }
+    for field, value in values.items():
+        if value is not None and Decimal(value) < 0:
+            errors[field] = [_("Must not be negative.")]
+    if errors:
+        raise ApplicationError(_("Invalid thresholds."), errors=errors)
+    with transaction.atomic():
+        row = ServiceCategory.objects.select_for_update().filter(code=code).first()
+        if row is None:
+            raise ApplicationError(
+                _("Unknown service category."), errors={"code": [_("Not in the catalogue.")]}
+            )
+        before = {
+            "min_capital_one_province": row.min_capital_one_province,
+            "min_capital_cross_region": row.min_capital_cross_region,
+            "active": row.active,
+        }
+        row.min_capital_one_province = min_capital_one_province
+        row.min_capital_cross_region = min_capital_cross_region
+        if active is not None:
+            row.active = bool(active)
+        row.save()
+        audit.record(
+            actor=actor,
+            action="licensing.catalogue.thresholds_updated",
+            obj=row,
+            before=before,
+            after={
+                "min_capital_one_province": row.min_capital_one_province,
+                "min_capital_cross_region": row.min_capital_cross_region,
+                "active": row.active,
+            },
+            reason=reason,
+        )
+    return row
+
+
 def statement_current() -> ConditionsStatement | None:
     return ConditionsStatement.objects.order_by("-version").first()
 
 
 def statement_publish(*, actor, text: str) -> ConditionsStatement:
+    """A new version of the notify-and-commit conditions statement (§1.3). It binds every
+    authority's applicants, so only MIIT's officers publish it (issue 8)."""
+    if not isinstance(actor, str) and not (
+        scoping.role_of(actor) == Role.OFFICER and scoping.is_national(actor)
+    ):
+        raise Forbidden(_("Only an MIIT licensing officer may publish the conditions statement."))
     text = (text or "").strip()
     if len(text) < 20:
         raise ApplicationError(

@@ -1,17 +1,24 @@
 """Post-issuance checks of notify-and-commit licences (§1.3): due within 60 days; passed,
-rectify within 30 days, or revoked for a false commitment (licence revoked, dishonest
-list at once, one-year application ban)."""
+rectify within 30 days, or a false commitment found (the licence is withdrawn, 撤销, the
+holder goes onto the dishonest list, one-year application ban). Officers act only on
+checks of licences their own authority issued (issue 8)."""
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.api import ApplicationError, Conflict, NotFound
+from config.api import Conflict, NotFound
 from credit import services as credit
 from licensing import conf
 from licensing.models import Application, Licence, PostCheck, PostCheckEvent, PostCheckStatus
-from licensing.services.common import actor_label, resolve_deadline, today
-from licensing.services.licences import issuer_name, licence_revoke
+from licensing.services.common import (
+    actor_label,
+    require_officer_of,
+    require_reason,
+    resolve_deadline,
+    today,
+)
+from licensing.services.licences import licence_withdraw
 from regulator import audit, calendar
 from regulator.dates import add_years
 
@@ -43,9 +50,10 @@ def postcheck_transition(
     *, postcheck_id: int, to: str, actor, reason: str = "", findings: str = ""
 ) -> PostCheck:
     with transaction.atomic():
-        pc = PostCheck.objects.select_for_update().filter(pk=postcheck_id).first()
+        pc = PostCheck.objects.select_for_update().select_related("licence").filter(pk=postcheck_id).first()
         if pc is None:
             raise NotFound(_("Not found."))
+        require_officer_of(actor, pc.licence.issuer_id)
         src = pc.status
         if to not in ALLOWED.get(src, set()):
             raise Conflict(
@@ -79,13 +87,6 @@ def postcheck_transition(
     return pc
 
 
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError(_("Give the reasons."), errors={"reason": [_("Required.")]})
-    return reason
-
-
 def postcheck_pass(*, actor, postcheck_id: int, reason: str = "", findings: str = "") -> PostCheck:
     return postcheck_transition(
         postcheck_id=postcheck_id, to=P.PASSED, actor=actor, reason=reason, findings=findings
@@ -94,7 +95,11 @@ def postcheck_pass(*, actor, postcheck_id: int, reason: str = "", findings: str 
 
 def postcheck_order_rectification(*, actor, postcheck_id: int, reason: str, findings: str = "") -> PostCheck:
     return postcheck_transition(
-        postcheck_id=postcheck_id, to=P.RECTIFYING, actor=actor, reason=_reason(reason), findings=findings
+        postcheck_id=postcheck_id,
+        to=P.RECTIFYING,
+        actor=actor,
+        reason=require_reason(reason),
+        findings=findings,
     )
 
 
@@ -105,20 +110,15 @@ def postcheck_rectified(*, actor, postcheck_id: int, reason: str = "", findings:
 
 
 def postcheck_revoke(*, actor, postcheck_id: int, reason: str, findings: str = "") -> PostCheck:
-    """False commitment: revoke the licence, dishonest list at once, ban new applications."""
-    reason = _reason(reason)
+    """False commitment (§1.3 [I]): the grant is undone (撤销, ``licence_withdraw``), the
+    holder goes onto the dishonest list, and new applications are banned for a year."""
+    reason = require_reason(reason)
     with transaction.atomic():
         pc = postcheck_transition(
             postcheck_id=postcheck_id, to=P.REVOKED, actor=actor, reason=reason, findings=findings
         )
         ref = f"licensing.postcheck:{pc.pk}"
-        licence = licence_revoke(
-            actor=actor,
-            licence_id=pc.licence_id,
-            reason=reason,
-            rule_code="DISHONEST_FALSE_COMMITMENT",
-            source_ref=ref,
-        )
+        licence = licence_withdraw(actor=actor, licence_id=pc.licence_id, reason=reason, source_ref=ref)
         credit.sanction_impose(
             actor=actor,
             enterprise=licence.enterprise,
@@ -131,7 +131,7 @@ def postcheck_revoke(*, actor, postcheck_id: int, reason: str, findings: str = "
             actor=actor,
             action="licensing.postcheck.false_commitment",
             obj=pc,
-            after={"licence": licence.number, "authority": issuer_name(licence.issuer)["code"]},
+            after={"licence": licence.number, "authority": licence.issuer_id},
             reason=reason,
         )
     return pc

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from licensing import conf
 from licensing.models import Application, AppStatus, Deadline, Material
-from licensing.services.applications import application_auto_check
 from licensing.services.common import today
+from licensing.services.review import application_auto_check
 from regulator import audit
 
 

@@ -91,6 +91,16 @@ def commit_issued(user, capture, **over):
 
 
 @pytest.fixture
+def officer_bj(db):
+    """A licensing officer of the Beijing administration: single-province Beijing licences
+    (the default application here) are issued by it, not by MIIT (§1.1)."""
+    from regulator.models import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(username="officer_bj", role=Role.OFFICER, province="11")
+
+
+@pytest.fixture
 def dt_at():
     def make(y, m, d, h=10):
         return dt.datetime(y, m, d, h, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

@@ -22,7 +22,7 @@ def _catalogue(transactional_db):
 def test_two_concurrent_approvals_exactly_one_wins(enterprise_a):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
-    officers = [UserFactory(username=f"off{i}", role="officer") for i in range(2)]
+    officers = [UserFactory(username=f"off{i}", role="officer", province="11") for i in range(2)]
     app = new_app(enterprise_a)
     services.application_submit(actor=enterprise_a, application_id=app.pk)
     services.application_accept(actor=officers[0], application_id=app.pk)
@@ -32,10 +32,10 @@ def test_two_concurrent_approvals_exactly_one_wins(enterprise_a):
     outcomes: list[str] = []
     lock = threading.Lock()
 
-    def approve(officer):
+    def approve(officer_bj):
         try:
             barrier.wait()
-            services.application_approve(actor=officer, application_id=app.pk, reason=officer.username)
+            services.application_approve(actor=officer_bj, application_id=app.pk, reason=officer_bj.username)
             result = "won"
         except Conflict:
             result = "conflict"
@@ -62,14 +62,14 @@ def test_two_concurrent_approvals_exactly_one_wins(enterprise_a):
 def test_concurrent_issues_get_distinct_numbers(enterprise_a, enterprise_b):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
-    officer = UserFactory(username="offx", role="officer")
+    officer_bj = UserFactory(username="offx", role="officer", province="11")
     apps = []
     for cats in (["B11"], ["B12"], ["B13"], ["B14"]):
         a = new_app(enterprise_a, categories=cats)
         services.application_submit(actor=enterprise_a, application_id=a.pk)
-        services.application_accept(actor=officer, application_id=a.pk)
-        services.application_start_review(actor=officer, application_id=a.pk)
-        services.application_approve(actor=officer, application_id=a.pk)
+        services.application_accept(actor=officer_bj, application_id=a.pk)
+        services.application_start_review(actor=officer_bj, application_id=a.pk)
+        services.application_approve(actor=officer_bj, application_id=a.pk)
         apps.append(a)
     barrier = threading.Barrier(len(apps))
     errors: list[str] = []
@@ -77,7 +77,7 @@ def test_concurrent_issues_get_distinct_numbers(enterprise_a, enterprise_b):
     def issue(a):
         try:
             barrier.wait()
-            services.application_issue(actor=officer, application_id=a.pk)
+            services.application_issue(actor=officer_bj, application_id=a.pk)
         except Exception as exc:  # pragma: no cover
             errors.append(repr(exc))
         finally:

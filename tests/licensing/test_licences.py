@@ -18,35 +18,35 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
-def test_numbers_by_issuer_and_year(enterprise_a, enterprise_b, officer):
+def test_numbers_by_issuer_and_year(enterprise_a, enterprise_b, officer_bj, officer, officer_gd):
     with time_machine.travel(dt.datetime(2026, 6, 1, 10, tzinfo=SHANGHAI), tick=False):
-        _a, l1 = standard_issued(enterprise_a, officer, categories=["B11"])
+        _a, l1 = standard_issued(enterprise_a, officer_bj, categories=["B11"])
         _b, l2 = standard_issued(
             enterprise_a, officer, categories=["B12"], coverage=["11", "31"], registered_capital=10**7
         )
-        _c, l3 = standard_issued(enterprise_b, officer, categories=["B14"], coverage=["44"])
-        _d, l4 = standard_issued(enterprise_a, officer, categories=["B13"])
+        _c, l3 = standard_issued(enterprise_b, officer_gd, categories=["B14"], coverage=["44"])
+        _d, l4 = standard_issued(enterprise_a, officer_bj, categories=["B13"])
     assert l1.number == "京B1-20260001"
     assert l2.number == "B1-20260001"  # MIIT: cross-regional, its own sequence
     assert l3.number == "粤B1-20260001"
     assert l4.number == "京B1-20260002"
-    assert l2.issuer == "MIIT"
+    assert l2.issuer_id == "MIIT" and l3.issuer_id == "44"
     with time_machine.travel(dt.datetime(2027, 1, 4, 10, tzinfo=SHANGHAI), tick=False):
-        _e, l5 = standard_issued(enterprise_a, officer, categories=["B14"])
+        _e, l5 = standard_issued(enterprise_a, officer_bj, categories=["B14"])
     assert l5.number == "京B1-20270001"
 
 
-def test_foreign_invested_and_basic_numbers(officer):
+def test_foreign_invested_and_basic_numbers(officer_bj, officer):
     ent = EnterpriseFactory(uscc=new_uscc("110105"))
     user = UserFactory(role="enterprise", enterprise=ent)
-    _a, lic = standard_issued(user, officer, categories=["B21", "B11"], foreign_invested=True)
+    _a, lic = standard_issued(user, officer_bj, categories=["B21", "B11"], foreign_invested=True)
     assert lic.number.startswith("合字京B1.B2-")
     _b, basic = standard_issued(user, officer, categories=["A24"], registered_capital=10**8)
-    assert basic.number.startswith("A2-") and basic.issuer == "MIIT"
+    assert basic.number.startswith("A2-") and basic.issuer_id == "MIIT"
 
 
-def test_public_licence_lookup_url_encoded_and_verify_offline(api, enterprise_a, officer):
-    _app, lic = standard_issued(enterprise_a, officer)
+def test_public_licence_lookup_url_encoded_and_verify_offline(api, enterprise_a, officer_bj):
+    _app, lic = standard_issued(enterprise_a, officer_bj)
     r = api(None).get(f"/api/v1/public/licences/{quote(lic.number)}/")
     assert r.status_code == 200, r.content
     body = r.json()
@@ -64,8 +64,8 @@ def test_public_licence_lookup_url_encoded_and_verify_offline(api, enterprise_a,
     assert not signing.verify_bytes(keys[e["key_id"]], tampered, e["signature"])
 
 
-def test_verify_tells_valid_tampered_revoked_and_superseded_apart(api, enterprise_a, officer):
-    _app, lic = standard_issued(enterprise_a, officer)
+def test_verify_tells_valid_tampered_revoked_and_superseded_apart(api, enterprise_a, officer_bj):
+    _app, lic = standard_issued(enterprise_a, officer_bj)
     v1 = LicenceVersion.objects.get(licence=lic, version=1)
     pub = api(None)
 
@@ -81,10 +81,10 @@ def test_verify_tells_valid_tampered_revoked_and_superseded_apart(api, enterpris
     t = verify(bad, v1.signature)
     assert (t["verdict"], t["signature_valid"]) == ("invalid_signature", False)
 
-    services.licence_suspend(actor=officer, licence_id=lic.pk, reason="整改期间暂停")
+    services.licence_suspend(actor=officer_bj, licence_id=lic.pk, reason="整改期间暂停")
     s = verify(v1.document, v1.signature)
     assert (s["verdict"], s["is_current_version"], s["current_version"]) == ("suspended", False, 2)
-    services.licence_reinstate(actor=officer, licence_id=lic.pk, reason="整改完成")
+    services.licence_reinstate(actor=officer_bj, licence_id=lic.pk, reason="整改完成")
     assert verify(v1.document, v1.signature)["verdict"] == "superseded"
     v3 = LicenceVersion.objects.get(licence=lic, version=3)
     assert verify(v3.document, v3.signature)["verdict"] == "valid"
@@ -92,15 +92,15 @@ def test_verify_tells_valid_tampered_revoked_and_superseded_apart(api, enterpris
         v3.document["supersedes_sha256"] == LicenceVersion.objects.get(licence=lic, version=2).document_sha256
     )
 
-    services.licence_revoke(actor=officer, licence_id=lic.pk, reason="以欺骗手段取得许可")
+    services.licence_revoke(actor=officer_bj, licence_id=lic.pk, reason="以欺骗手段取得许可")
     rv = verify(v3.document, v3.signature)
     assert (rv["verdict"], rv["signature_valid"], rv["licence_status"]) == ("revoked", True, "revoked")
     unknown = verify(dict(v3.document, key_id="nope"), v3.signature)
     assert unknown["verdict"] == "unknown_key"
 
 
-def test_retired_key_still_verifies(settings, api, enterprise_a, officer):
-    _app, lic = standard_issued(enterprise_a, officer)
+def test_retired_key_still_verifies(settings, api, enterprise_a, officer_bj):
+    _app, lic = standard_issued(enterprise_a, officer_bj)
     v1 = LicenceVersion.objects.get(licence=lic, version=1)
     new = signing.private_key_from_seed(b"next key")
     settings.TELEREG_LICENCE_SIGNING_KEYS = {"test-key-2": signing.private_key_b64(new)}
@@ -110,7 +110,7 @@ def test_retired_key_still_verifies(settings, api, enterprise_a, officer):
         "/api/v1/public/licences/verify/", {"document": v1.document, "signature": v1.signature}, format="json"
     )
     assert r.json()["verdict"] == "valid"
-    services.licence_suspend(actor=officer, licence_id=lic.pk, reason="r")
+    services.licence_suspend(actor=officer_bj, licence_id=lic.pk, reason="r")
     assert LicenceVersion.objects.get(licence=lic, version=2).key_id == "test-key-2"
 
 
@@ -124,10 +124,10 @@ def test_bad_lookups(api):
     assert r.status_code == 400
 
 
-def test_licence_versions_are_append_only(enterprise_a, officer):
+def test_licence_versions_are_append_only(enterprise_a, officer_bj):
     from django.db import IntegrityError, connection, transaction
 
-    _app, lic = standard_issued(enterprise_a, officer)
+    _app, lic = standard_issued(enterprise_a, officer_bj)
     if connection.vendor != "postgresql":
         pytest.skip("trigger is PostgreSQL-only")
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -135,24 +135,24 @@ def test_licence_versions_are_append_only(enterprise_a, officer):
 
 
 @pytest.mark.parametrize("src", list(LicenceStatus))
-def test_every_licence_edge(enterprise_a, officer, src):
-    _app, lic = standard_issued(enterprise_a, officer)
+def test_every_licence_edge(enterprise_a, officer_bj, src):
+    _app, lic = standard_issued(enterprise_a, officer_bj)
     for dst in LicenceStatus:
         Licence.objects.filter(pk=lic.pk).update(status=src)
         if dst in LIC_ALLOWED[src]:
-            out = services.licence_transition(licence_id=lic.pk, to=dst, actor=officer, reason="r")
+            out = services.licence_transition(licence_id=lic.pk, to=dst, actor=officer_bj, reason="r")
             # Reinstating a suspension lands on what the dates say (valid here).
             assert out.status == dst
         else:
             with pytest.raises(Conflict):
-                services.licence_transition(licence_id=lic.pk, to=dst, actor=officer)
+                services.licence_transition(licence_id=lic.pk, to=dst, actor=officer_bj)
             lic.refresh_from_db()
             assert lic.status == src
 
 
-def test_officer_licence_actions_api(api, enterprise_a, officer):
-    _app, lic = standard_issued(enterprise_a, officer)
-    off = api(officer)
+def test_officer_licence_actions_api(api, enterprise_a, officer_bj):
+    _app, lic = standard_issued(enterprise_a, officer_bj)
+    off = api(officer_bj)
     url = f"/api/v1/licences/{quote(lic.number)}"
     assert off.post(f"{url}/suspend/", {"reason": ""}, format="json").status_code == 400
     r = off.post(f"{url}/suspend/", {"reason": "违规"}, format="json")
@@ -165,9 +165,9 @@ def test_officer_licence_actions_api(api, enterprise_a, officer):
     assert [v["change"] for v in detail["versions"]] == ["issued", "suspended", "cancelled"]
 
 
-def test_status_sweep_expiring_and_expired(enterprise_a, officer):
+def test_status_sweep_expiring_and_expired(enterprise_a, officer_bj):
     with time_machine.travel(dt.datetime(2026, 1, 5, 10, tzinfo=SHANGHAI), tick=False):
-        _app, lic = standard_issued(enterprise_a, officer)
+        _app, lic = standard_issued(enterprise_a, officer_bj)
     assert lic.valid_until == dt.date(2031, 1, 4)
     with time_machine.travel(dt.datetime(2030, 10, 5, 10, tzinfo=SHANGHAI), tick=False):
         assert services.licence_status_sweep() == {"expiring": 0, "expired": 0}  # 91 days left
@@ -182,9 +182,9 @@ def test_status_sweep_expiring_and_expired(enterprise_a, officer):
     assert lic.status == "expired" and lic.version == 1
 
 
-def test_renewal_at_least_90_days_before_expiry(enterprise_a, officer):
+def test_renewal_at_least_90_days_before_expiry(enterprise_a, officer_bj):
     with time_machine.travel(dt.datetime(2026, 1, 5, 10, tzinfo=SHANGHAI), tick=False):
-        _app, lic = standard_issued(enterprise_a, officer)
+        _app, lic = standard_issued(enterprise_a, officer_bj)
     # valid_until 2031-01-04: the last day to apply is 2030-10-06.
     with time_machine.travel(dt.datetime(2030, 10, 7, 10, tzinfo=SHANGHAI), tick=False):
         with pytest.raises(ApplicationError) as exc:
@@ -197,18 +197,18 @@ def test_renewal_at_least_90_days_before_expiry(enterprise_a, officer):
         assert app.kind == "renewal"
         services.application_submit(actor=enterprise_a, application_id=app.pk)
         assert app.__class__.objects.get(pk=app.pk).path == "standard"
-        services.application_accept(actor=officer, application_id=app.pk)
-        services.application_start_review(actor=officer, application_id=app.pk)
-        services.application_approve(actor=officer, application_id=app.pk)
-        services.application_issue(actor=officer, application_id=app.pk)
+        services.application_accept(actor=officer_bj, application_id=app.pk)
+        services.application_start_review(actor=officer_bj, application_id=app.pk)
+        services.application_approve(actor=officer_bj, application_id=app.pk)
+        services.application_issue(actor=officer_bj, application_id=app.pk)
     lic.refresh_from_db()
     assert lic.valid_until == dt.date(2036, 1, 4)
     assert lic.version == 2 and lic.versions.get(version=2).change == "renewed"
     assert Licence.objects.count() == 1
 
 
-def test_public_page_lookup_and_verify(client, enterprise_a, officer):
-    _app, lic = standard_issued(enterprise_a, officer)
+def test_public_page_lookup_and_verify(client, enterprise_a, officer_bj):
+    _app, lic = standard_issued(enterprise_a, officer_bj)
     r = client.get("/public/licences/", {"number": lic.number})
     assert r.status_code == 200
     assert lic.number in r.content.decode()

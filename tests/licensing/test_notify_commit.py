@@ -8,7 +8,6 @@ import time_machine
 
 from config.api import ApplicationError, Conflict
 from credit import selectors as credit_selectors
-from credit import services as credit_services
 from licensing import services
 from licensing.models import Application, Commitment, Licence, LicenceVersion, PostCheck, PostCheckStatus
 from licensing.services.postchecks import ALLOWED as PC_ALLOWED
@@ -20,22 +19,24 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
 def _dishonest(ent):
-    credit_services.list_entry_propose(
+    # Through licensing's adapter, which speaks whichever credit signature is installed.
+    from licensing.services.common import list_holder
+
+    list_holder(
         actor="test",
         enterprise=ent,
         list_kind="dishonest",
         rule_code="DISHONEST_REVOKED",
         reason="licence revoked elsewhere",
-        authority="北京市通信管理局",
+        authority="11",
         source_ref=f"test:{ent.pk}",
-        immediate=True,
     )
 
 
 def test_notify_commit_end_to_end_through_the_api(
-    api, enterprise_a, officer, django_capture_on_commit_callbacks
+    api, enterprise_a, officer_bj, django_capture_on_commit_callbacks
 ):
-    ent, off = api(enterprise_a), api(officer)
+    ent, off = api(enterprise_a), api(officer_bj)
     st = api(None).get("/api/v1/public/conditions-statement/").json()
     assert st["version"] == 1
     r = ent.post("/api/v1/applications/", api_data(categories=["B25", "B21"]), format="json")
@@ -190,11 +191,11 @@ def test_auto_check_retry_sweep_picks_up_missed_checks(enterprise_a, django_capt
 
 
 def test_false_commitment_revokes_lists_and_bars(
-    api, enterprise_a, officer, django_capture_on_commit_callbacks
+    api, enterprise_a, officer_bj, django_capture_on_commit_callbacks
 ):
     app, lic = commit_issued(enterprise_a, django_capture_on_commit_callbacks)
     pc = PostCheck.objects.get(licence=lic)
-    r = api(officer).post(
+    r = api(officer_bj).post(
         f"/api/v1/post-checks/{pc.pk}/revoke/",
         {"reason": "承诺的机房不存在", "findings": "现场核查无机房"},
         format="json",
@@ -202,8 +203,9 @@ def test_false_commitment_revokes_lists_and_bars(
     assert r.status_code == 200, r.json()
     assert r.json()["status"] == "revoked"
     lic.refresh_from_db()
-    assert lic.status == "revoked" and lic.version == 2
-    assert LicenceVersion.objects.get(licence=lic, version=2).document["status"] == "revoked"
+    # §1.3 [I]: a false commitment undoes the grant itself (撤销), it is not a penalty (吊销).
+    assert lic.status == "withdrawn" and lic.version == 2
+    assert LicenceVersion.objects.get(licence=lic, version=2).document["status"] == "withdrawn"
     rs = credit_selectors.restrictions_for(enterprise_a.enterprise)
     assert rs.on_dishonest_list and not rs.may_apply_licence and not rs.may_notify_commit
     sanctions = credit_selectors.active_sanctions(enterprise_a.enterprise)
@@ -215,18 +217,18 @@ def test_false_commitment_revokes_lists_and_bars(
 
 
 @pytest.mark.parametrize("src", list(PostCheckStatus))
-def test_every_postcheck_edge(enterprise_a, officer, django_capture_on_commit_callbacks, src):
+def test_every_postcheck_edge(enterprise_a, officer_bj, django_capture_on_commit_callbacks, src):
     _app, lic = commit_issued(enterprise_a, django_capture_on_commit_callbacks)
     pc = PostCheck.objects.get(licence=lic)
     for dst in PostCheckStatus:
         PostCheck.objects.filter(pk=pc.pk).update(status=src)
         if dst in PC_ALLOWED[src]:
-            services.postcheck_transition(postcheck_id=pc.pk, to=dst, actor=officer, reason="r")
+            services.postcheck_transition(postcheck_id=pc.pk, to=dst, actor=officer_bj, reason="r")
             pc.refresh_from_db()
             assert pc.status == dst
         else:
             with pytest.raises(Conflict):
-                services.postcheck_transition(postcheck_id=pc.pk, to=dst, actor=officer)
+                services.postcheck_transition(postcheck_id=pc.pk, to=dst, actor=officer_bj)
             pc.refresh_from_db()
             assert pc.status == src
 
@@ -246,12 +248,12 @@ def test_postcheck_overdue_sweep(enterprise_a, django_capture_on_commit_callback
 
 
 def test_officer_cannot_decide_a_commitment_case(
-    api, enterprise_a, officer, django_capture_on_commit_callbacks
+    api, enterprise_a, officer_bj, django_capture_on_commit_callbacks
 ):
     app = new_app(enterprise_a, categories=["B25"])
     with django_capture_on_commit_callbacks(execute=False):
         services.application_submit(actor=enterprise_a, application_id=app.pk, commitment=commitment())
-    off = api(officer)
+    off = api(officer_bj)
     for action in ("approve", "reject", "accept", "issue"):
         r = off.post(f"/api/v1/applications/{app.pk}/{action}/", {"reason": "manual"}, format="json")
         assert r.status_code == 409, action

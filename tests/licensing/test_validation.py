@@ -118,13 +118,13 @@ def test_material_png_ok_and_other_enterprise_404(api, enterprise_a, enterprise_
     assert api(enterprise_a).get(f"/api/v1/applications/{app.pk}/materials/").json()[0]["size"] == 12
 
 
-def test_garbage_bodies_are_400(api, enterprise_a, officer):
+def test_garbage_bodies_are_400(api, enterprise_a, officer_bj):
     app = new_app(enterprise_a)
     ent = api(enterprise_a)
     assert ent.post("/api/v1/applications/", {"categories": "B11"}, format="json").status_code == 400
     r = ent.post(f"/api/v1/applications/{app.pk}/submit/", {"commitment": "yes"}, format="json")
     assert r.status_code == 400
-    r = api(officer).post(
+    r = api(officer_bj).post(
         f"/api/v1/applications/{app.pk}/request-correction/", {"reason": "x"}, format="json"
     )
     assert r.status_code in (400, 409)

@@ -1,0 +1,10 @@
+from django.core.management.base import BaseCommand
+
+from licensing import services
+
+
+class Command(BaseCommand):
+    help = "Run licensing.services.decision_publish_sweep once (also a Celery beat entry)."
+
+    def handle(self, *args, **options):
+        self.stdout.write(str(services.decision_publish_sweep()))
