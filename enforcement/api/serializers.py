@@ -22,31 +22,31 @@ from enforcement.models import (
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0, "max_value": 10**12 - 1}
 
 
-class CaseEventOutput(serializers.ModelSerializer):
+class PenaltyCaseEventOutput(serializers.ModelSerializer):
     class Meta:
         model = CaseEvent
         fields = ["from_status", "to_status", "action", "actor_label", "reason", "data", "occurred_at"]
 
 
-class ExtensionOutput(serializers.ModelSerializer):
+class PenaltyExtensionOutput(serializers.ModelSerializer):
     class Meta:
         model = CaseExtension
         fields = ["days", "previous_due_on", "new_due_on", "reason", "approved_by", "created_at"]
 
 
-class DefenceOutput(serializers.ModelSerializer):
+class PenaltyDefenceOutput(serializers.ModelSerializer):
     class Meta:
         model = Defence
         fields = ["id", "text", "submitted_at"]
 
 
-class EvidenceOutput(serializers.ModelSerializer):
+class PenaltyEvidenceOutput(serializers.ModelSerializer):
     class Meta:
         model = Evidence
         fields = ["id", "original_name", "content_type", "size", "sha256", "description", "uploaded_at"]
 
 
-class DecisionOutput(serializers.ModelSerializer):
+class PenaltyDecisionOutput(serializers.ModelSerializer):
     authority = serializers.CharField(source="authority_id")
     supersedes = serializers.CharField(source="supersedes.number", default=None)
     annulled = serializers.BooleanField()
@@ -87,27 +87,27 @@ class DecisionOutput(serializers.ModelSerializer):
         ]
 
 
-class DecisionEventOutput(serializers.ModelSerializer):
+class PenaltyDecisionEventOutput(serializers.ModelSerializer):
     class Meta:
         model = DecisionEvent
         fields = ["from_status", "to_status", "action", "actor_label", "reason", "occurred_at"]
 
 
-class EffectOutput(serializers.ModelSerializer):
+class PenaltyEffectOutput(serializers.ModelSerializer):
     class Meta:
         model = Effect
         fields = ["kind", "status", "attempts", "last_error", "result", "created_at", "done_at"]
 
 
-class DecisionDetailOutput(DecisionOutput):
-    events = DecisionEventOutput(many=True)
-    effects = EffectOutput(many=True)
+class PenaltyDecisionDetailOutput(PenaltyDecisionOutput):
+    events = PenaltyDecisionEventOutput(many=True)
+    effects = PenaltyEffectOutput(many=True)
 
-    class Meta(DecisionOutput.Meta):
-        fields = [*DecisionOutput.Meta.fields, "events", "effects"]
+    class Meta(PenaltyDecisionOutput.Meta):
+        fields = [*PenaltyDecisionOutput.Meta.fields, "events", "effects"]
 
 
-class CaseOutput(serializers.ModelSerializer):
+class PenaltyCaseOutput(serializers.ModelSerializer):
     enterprise_uscc = serializers.CharField(source="enterprise.uscc")
     enterprise_name = serializers.CharField(source="enterprise.name")
     authority = serializers.CharField(source="authority_id")
@@ -136,19 +136,19 @@ class CaseOutput(serializers.ModelSerializer):
         ]
 
 
-class CaseDetailOutput(CaseOutput):
-    """Staff view of a case. The party's view (PartyCaseOutput) leaves out the internals."""
+class PenaltyCaseDetailOutput(PenaltyCaseOutput):
+    """Staff view of a case. The party's view (PenaltyPartyCaseOutput) leaves out the internals."""
 
     officers = serializers.SerializerMethodField()
-    events = CaseEventOutput(many=True)
-    extensions = ExtensionOutput(many=True)
-    defences = DefenceOutput(many=True)
-    evidence = EvidenceOutput(many=True)
-    decisions = DecisionOutput(many=True)
+    events = PenaltyCaseEventOutput(many=True)
+    extensions = PenaltyExtensionOutput(many=True)
+    defences = PenaltyDefenceOutput(many=True)
+    evidence = PenaltyEvidenceOutput(many=True)
+    decisions = PenaltyDecisionOutput(many=True)
 
-    class Meta(CaseOutput.Meta):
+    class Meta(PenaltyCaseOutput.Meta):
         fields = [
-            *CaseOutput.Meta.fields,
+            *PenaltyCaseOutput.Meta.fields,
             "facts",
             "provisions",
             "notice_text",
@@ -169,13 +169,13 @@ class CaseDetailOutput(CaseOutput):
         return [a.user.username for a in obj.assignments.all()]
 
 
-class PartyCaseOutput(CaseOutput):
-    defences = DefenceOutput(many=True)
-    decisions = DecisionOutput(many=True)
+class PenaltyPartyCaseOutput(PenaltyCaseOutput):
+    defences = PenaltyDefenceOutput(many=True)
+    decisions = PenaltyDecisionOutput(many=True)
 
-    class Meta(CaseOutput.Meta):
+    class Meta(PenaltyCaseOutput.Meta):
         fields = [
-            *CaseOutput.Meta.fields,
+            *PenaltyCaseOutput.Meta.fields,
             "notice_text",
             "hearing_place",
             "hearing_notified_on",
@@ -187,7 +187,7 @@ class PartyCaseOutput(CaseOutput):
 # --- inputs ---------------------------------------------------------------------------------
 
 
-class CaseInput(serializers.Serializer):
+class PenaltyCaseInput(serializers.Serializer):
     uscc = serializers.CharField(max_length=40)
     source_kind = serializers.ChoiceField(choices=SourceKind.choices)
     source_ref = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -200,31 +200,31 @@ class CaseInput(serializers.Serializer):
     )
 
 
-class OfficersInput(serializers.Serializer):
+class PenaltyOfficersInput(serializers.Serializer):
     officers = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_INT), min_length=1, max_length=20
     )
 
 
-class ReasonInput(serializers.Serializer):
+class PenaltyReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class RequiredReasonInput(serializers.Serializer):
+class PenaltyRequiredReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
-class NoticeInput(serializers.Serializer):
+class PenaltyNoticeInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PenaltyKind.choices)
     amount = serializers.DecimalField(required=False, allow_null=True, default=None, **MONEY)
     text = serializers.CharField(max_length=20000)
 
 
-class TextInput(serializers.Serializer):
+class PenaltyTextInput(serializers.Serializer):
     text = serializers.CharField(max_length=20000)
 
 
-class HearingInput(serializers.Serializer):
+class PenaltyHearingInput(serializers.Serializer):
     hearing_on = serializers.DateField()
     place = serializers.CharField(max_length=200)
     chair = serializers.IntegerField(min_value=1, max_value=MAX_INT)
@@ -232,16 +232,16 @@ class HearingInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class HearingRecordInput(serializers.Serializer):
+class PenaltyHearingRecordInput(serializers.Serializer):
     record = serializers.CharField(max_length=50000)
 
 
-class ExtendInput(serializers.Serializer):
+class PenaltyExtendInput(serializers.Serializer):
     days = serializers.IntegerField(min_value=1, max_value=3650)
     reason = serializers.CharField(max_length=5000)
 
 
-class DecisionInput(serializers.Serializer):
+class PenaltyDecisionInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     kind = serializers.ChoiceField(choices=PenaltyKind.choices, required=False, allow_blank=True, default="")
     amount = serializers.DecimalField(required=False, allow_null=True, default=None, **MONEY)
@@ -254,7 +254,7 @@ class DecisionInput(serializers.Serializer):
     content = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class CorrectionInput(serializers.Serializer):
+class PenaltyCorrectionInput(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
     kind = serializers.ChoiceField(choices=PenaltyKind.choices, required=False, allow_blank=True)
@@ -266,23 +266,23 @@ class CorrectionInput(serializers.Serializer):
     content = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
-class DeliverInput(serializers.Serializer):
+class PenaltyDeliverInput(serializers.Serializer):
     delivered_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class PerformInput(serializers.Serializer):
+class PenaltyPerformInput(serializers.Serializer):
     performed_on = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class AnnulInput(serializers.Serializer):
+class PenaltyAnnulInput(serializers.Serializer):
     annulment_kind = serializers.ChoiceField(choices=AnnulmentKind.choices)
     reference = serializers.CharField(max_length=200)
     reason = serializers.CharField(max_length=5000)
     annulled_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class EvidenceInput(serializers.Serializer):
+class PenaltyEvidenceInput(serializers.Serializer):
     file = serializers.FileField()
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -367,5 +367,5 @@ class PublicPenaltyQuery(serializers.Serializer):
     decided_to = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ChangesQuery(serializers.Serializer):
+class PenaltyChangesQuery(serializers.Serializer):
     since = serializers.DateTimeField()

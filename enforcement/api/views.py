@@ -52,18 +52,22 @@ class CaseListApi(generics.ListAPIView):
     """Cases in the actor's scope; supervisors and officers open cases (立案)."""
 
     permission_classes = [IsAuthenticated]
-    serializer_class = s.CaseOutput
+    serializer_class = s.PenaltyCaseOutput
     filterset_fields = ["status", "source_kind", "authority"]
 
     def get_queryset(self):
         return selectors.case_list(actor=self.request.user)
 
-    @extend_schema(request=s.CaseInput, responses={201: s.CaseDetailOutput}, parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(
+        request=s.PenaltyCaseInput,
+        responses={201: s.PenaltyCaseDetailOutput},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
     @idempotent("enforcement.case.open")
     def post(self, request):
         if scoping.role_of(request.user) not in (Role.SUPERVISOR, Role.OFFICER):
             raise NotFound(_("Not found."))
-        data = s.CaseInput(data=request.data)
+        data = s.PenaltyCaseInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         enterprise = Enterprise.objects.filter(uscc=uscc_mod.normalise(v["uscc"])).first()
@@ -90,22 +94,22 @@ class CaseListApi(generics.ListAPIView):
             licence=licence,
         )
         case = selectors.case_get(actor=request.user, case_id=case.pk)
-        return Response(s.CaseDetailOutput(case).data, status=status.HTTP_201_CREATED)
+        return Response(s.PenaltyCaseDetailOutput(case).data, status=status.HTTP_201_CREATED)
 
 
 class CaseDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.CaseDetailOutput)
+    @extend_schema(responses=s.PenaltyCaseDetailOutput)
     def get(self, request, pk: int):
         case = selectors.case_get(actor=request.user, case_id=pk)
-        out = s.PartyCaseOutput if _party(request.user) else s.CaseDetailOutput
+        out = s.PenaltyPartyCaseOutput if _party(request.user) else s.PenaltyCaseDetailOutput
         return Response(out(case).data)
 
 
 def _render_case(request, case: Case) -> Response:
     case = selectors.case_get(actor=request.user, case_id=case.pk)
-    out = s.PartyCaseOutput if _party(request.user) else s.CaseDetailOutput
+    out = s.PenaltyPartyCaseOutput if _party(request.user) else s.PenaltyCaseDetailOutput
     return Response(out(case).data)
 
 
@@ -115,18 +119,22 @@ class CaseActionApi(APIView):
 
     permission_classes = [HANDLE]
     INPUTS = {
-        "investigate": s.ReasonInput,
-        "officers": s.OfficersInput,
-        "notice": s.NoticeInput,
-        "schedule-hearing": s.HearingInput,
-        "hold-hearing": s.HearingRecordInput,
-        "extend": s.ExtendInput,
-        "withdraw": s.RequiredReasonInput,
-        "enforce": s.RequiredReasonInput,
-        "close": s.ReasonInput,
+        "investigate": s.PenaltyReasonInput,
+        "officers": s.PenaltyOfficersInput,
+        "notice": s.PenaltyNoticeInput,
+        "schedule-hearing": s.PenaltyHearingInput,
+        "hold-hearing": s.PenaltyHearingRecordInput,
+        "extend": s.PenaltyExtendInput,
+        "withdraw": s.PenaltyRequiredReasonInput,
+        "enforce": s.PenaltyRequiredReasonInput,
+        "close": s.PenaltyReasonInput,
     }
 
-    @extend_schema(request=s.ReasonInput, responses=s.CaseDetailOutput)
+    @extend_schema(
+        request=s.PenaltyReasonInput,
+        responses=s.PenaltyCaseDetailOutput,
+        operation_id="enforcement_case_action",
+    )
     def post(self, request, pk: int, action: str):
         if action not in self.INPUTS or _party(request.user):
             raise NotFound(_("Not found."))
@@ -169,13 +177,15 @@ class CaseDefenceApi(APIView):
 
     permission_classes = [PARTY]
 
-    @extend_schema(request=s.TextInput, responses={201: s.DefenceOutput}, parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(
+        request=s.PenaltyTextInput, responses={201: s.PenaltyDefenceOutput}, parameters=[IDEMPOTENCY_HEADER]
+    )
     @idempotent("enforcement.case.defence")
     def post(self, request, pk: int):
-        data = s.TextInput(data=request.data)
+        data = s.PenaltyTextInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = services.case_defend(actor=request.user, case_id=pk, text=data.validated_data["text"])
-        return Response(s.DefenceOutput(d).data, status=status.HTTP_201_CREATED)
+        return Response(s.PenaltyDefenceOutput(d).data, status=status.HTTP_201_CREATED)
 
 
 class CaseHearingRequestApi(APIView):
@@ -183,9 +193,9 @@ class CaseHearingRequestApi(APIView):
 
     permission_classes = [PARTY]
 
-    @extend_schema(request=s.ReasonInput, responses=s.PartyCaseOutput)
+    @extend_schema(request=s.PenaltyReasonInput, responses=s.PenaltyPartyCaseOutput)
     def post(self, request, pk: int):
-        data = s.ReasonInput(data=request.data)
+        data = s.PenaltyReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.case_request_hearing(
             actor=request.user, case_id=pk, reason=data.validated_data["reason"]
@@ -199,16 +209,18 @@ class CaseDecisionApi(APIView):
     permission_classes = [HANDLE]
 
     @extend_schema(
-        request=s.DecisionInput, responses={201: s.DecisionOutput}, parameters=[IDEMPOTENCY_HEADER]
+        request=s.PenaltyDecisionInput,
+        responses={201: s.PenaltyDecisionOutput},
+        parameters=[IDEMPOTENCY_HEADER],
     )
     @idempotent("enforcement.decision.make")
     def post(self, request, pk: int):
         if _party(request.user):
             raise NotFound(_("Not found."))
-        data = s.DecisionInput(data=request.data)
+        data = s.PenaltyDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         dec = services.decision_make(actor=request.user, case_id=pk, **data.validated_data)
-        return Response(s.DecisionOutput(dec).data, status=status.HTTP_201_CREATED)
+        return Response(s.PenaltyDecisionOutput(dec).data, status=status.HTTP_201_CREATED)
 
 
 class EvidenceApi(APIView):
@@ -218,11 +230,13 @@ class EvidenceApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request=s.EvidenceInput, responses={201: s.EvidenceOutput}, parameters=[IDEMPOTENCY_HEADER]
+        request=s.PenaltyEvidenceInput,
+        responses={201: s.PenaltyEvidenceOutput},
+        parameters=[IDEMPOTENCY_HEADER],
     )
     @idempotent("enforcement.evidence.add")
     def post(self, request, pk: int):
-        data = s.EvidenceInput(data=request.data)
+        data = s.PenaltyEvidenceInput(data=request.data)
         data.is_valid(raise_exception=True)
         ev = services.evidence_add(
             actor=request.user,
@@ -230,7 +244,7 @@ class EvidenceApi(APIView):
             upload=data.validated_data["file"],
             description=data.validated_data["description"],
         )
-        return Response(s.EvidenceOutput(ev).data, status=status.HTTP_201_CREATED)
+        return Response(s.PenaltyEvidenceOutput(ev).data, status=status.HTTP_201_CREATED)
 
 
 class EvidenceFileApi(APIView):
@@ -249,7 +263,7 @@ class EvidenceFileApi(APIView):
 
 class DecisionListApi(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
-    serializer_class = s.DecisionOutput
+    serializer_class = s.PenaltyDecisionOutput
     filterset_fields = ["status", "outcome", "kind", "performance_status"]
 
     def get_queryset(self):
@@ -259,10 +273,10 @@ class DecisionListApi(generics.ListAPIView):
 class DecisionDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.DecisionDetailOutput)
+    @extend_schema(responses=s.PenaltyDecisionDetailOutput)
     def get(self, request, pk: int):
         dec = selectors.decision_get(actor=request.user, decision_id=pk)
-        out = s.DecisionOutput if _party(request.user) else s.DecisionDetailOutput
+        out = s.PenaltyDecisionOutput if _party(request.user) else s.PenaltyDecisionDetailOutput
         return Response(out(dec).data)
 
 
@@ -271,14 +285,18 @@ class DecisionActionApi(APIView):
 
     permission_classes = [HANDLE]
     INPUTS = {
-        "deliver": s.DeliverInput,
-        "correct": s.CorrectionInput,
-        "perform": s.PerformInput,
-        "annul": s.AnnulInput,
-        "publish": s.ReasonInput,
+        "deliver": s.PenaltyDeliverInput,
+        "correct": s.PenaltyCorrectionInput,
+        "perform": s.PenaltyPerformInput,
+        "annul": s.PenaltyAnnulInput,
+        "publish": s.PenaltyReasonInput,
     }
 
-    @extend_schema(request=s.ReasonInput, responses=s.DecisionOutput)
+    @extend_schema(
+        request=s.PenaltyReasonInput,
+        responses=s.PenaltyDecisionOutput,
+        operation_id="enforcement_decision_action",
+    )
     def post(self, request, pk: int, action: str):
         if action not in self.INPUTS or _party(request.user):
             raise NotFound(_("Not found."))
@@ -299,7 +317,9 @@ class DecisionActionApi(APIView):
             dec = services.decision_publish(actor=u, decision_id=pk)
         code = status.HTTP_201_CREATED if action == "correct" else status.HTTP_200_OK
         return Response(
-            s.DecisionOutput(Decision.objects.select_related("authority", "supersedes").get(pk=dec.pk)).data,
+            s.PenaltyDecisionOutput(
+                Decision.objects.select_related("authority", "supersedes").get(pk=dec.pk)
+            ).data,
             status=code,
         )
 
@@ -373,9 +393,9 @@ class PublicPenaltyChangesApi(generics.GenericAPIView):
     pagination_class = Pagination
     filter_backends: list = []
 
-    @extend_schema(parameters=[s.ChangesQuery])
+    @extend_schema(parameters=[s.PenaltyChangesQuery])
     def get(self, request):
-        q = s.ChangesQuery(data=request.query_params)
+        q = s.PenaltyChangesQuery(data=request.query_params)
         q.is_valid(raise_exception=True)
         since = q.validated_data["since"]
         page = self.paginate_queryset(selectors.public_penalty_changes(since=since))
