@@ -115,8 +115,6 @@ def score_chart(history: list[tuple[dt.date, int]]) -> str:
         labels=[m.strftime("%Y-%m") for m, _s in history],
         series=[charts.Series(_("Score"), values)],
         targets=[charts.Target(float(floor), _("Grade %(g)s from") % {"g": g}) for g, floor in floors],
-        y_min=float(min(values + [floor for _g, floor in floors]) - 10),
-        y_max=float(max(values + [floor for _g, floor in floors]) + 10),
         step=True,
     )
     return mark_safe(charts.render(chart))  # noqa: S308 - every value is escaped by charts.render

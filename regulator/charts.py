@@ -6,6 +6,7 @@ the page (viewBox + width 100%) and carries its own title and description for sc
 readers. Every value is escaped here, so the caller may mark the result safe.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -55,11 +56,34 @@ def _bounds(chart: Chart) -> tuple[float, float]:
         hi = hi + pad if chart.y_max is None else hi
     if hi <= lo:
         hi = lo + 1.0
+    # Widen to round numbers so the axis reads 60, 80, 100 rather than 57.5, 82.5.
+    step = _step(hi - lo)
+    if chart.y_min is None:
+        lo = math.floor(lo / step) * step
+    if chart.y_max is None:
+        hi = math.ceil(hi / step) * step
     return lo, hi
 
 
-def _ticks(lo: float, hi: float, n: int = 4) -> list[float]:
-    return [lo + (hi - lo) * i / n for i in range(n + 1)]
+def _step(span: float, n: int = 4) -> float:
+    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about ``n`` intervals."""
+    raw = span / n
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * power >= raw:
+            return m * power
+    return 10 * power
+
+
+def _ticks(lo: float, hi: float) -> list[float]:
+    step = _step(hi - lo)
+    first = math.ceil(lo / step - 1e-9) * step
+    out = []
+    t = first
+    while t <= hi + 1e-9:
+        out.append(round(t, 10))
+        t += step
+    return out
 
 
 def render(chart: Chart) -> str:
@@ -86,10 +110,11 @@ def render(chart: Chart) -> str:
             f'<text class="tick" x="{LEFT - 6}" y="{y(t) + 4:.1f}" text-anchor="end">'
             f"{escape(_fmt(t) + chart.y_suffix)}</text>"
         )
-    # At most ~8 x labels, so they never collide at the viewBox width.
+    # At most ~8 x labels, counted back from the latest so that it is always labelled and
+    # the spacing stays even (labels never collide at the viewBox width).
     every = max(1, -(-n // 8))
     for i, label in enumerate(chart.labels):
-        if i % every == 0 or i == n - 1:
+        if (n - 1 - i) % every == 0:
             out.append(
                 f'<text class="tick" x="{x(i):.1f}" y="{H - BOTTOM + 18}" text-anchor="middle">'
                 f"{escape(label)}</text>"
@@ -98,7 +123,7 @@ def render(chart: Chart) -> str:
         out.append(
             f'<g class="target" data-target="{escape(_fmt(t.value))}">'
             f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y(t.value):.1f}" y2="{y(t.value):.1f}"/>'
-            f'<text x="{W - RIGHT - 4}" y="{y(t.value) - 5:.1f}" text-anchor="end">'
+            f'<text x="{LEFT + 6}" y="{y(t.value) - 5:.1f}">'
             f"{escape(t.label)} {escape(_fmt(t.value) + chart.y_suffix)}</text></g>"
         )
     for s in chart.series:

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-CHROMIUM = os.environ.get("TELEREG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -46,8 +46,19 @@ def page(browser):
     ctx = browser.new_context(locale="en-US", viewport=DESKTOP)
     p = ctx.new_page()
     p.set_default_timeout(10_000)
+    errors = watch_errors(p)
     yield p
     ctx.close()
+    # A script or style refused by the Content-Security-Policy, a missing asset or a
+    # script error shows up here.
+    assert errors == [], errors
+
+
+def watch_errors(p) -> list[str]:
+    errors: list[str] = []
+    p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    p.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
 
 
 def overflow(page) -> int:

@@ -2,6 +2,7 @@
 revoked, ledger history over several months, listed and removed entries on both lists."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -94,20 +95,34 @@ def build():
     class NS:
         def pages(self) -> list[str]:
             """Every public page of this register, for the overflow and timing checks."""
-            return [
-                "/public/",
-                "/public/?q=网络",
-                f"/public/enterprises/{self.a.uscc}/",
+            return [path for _name, path in self.named_pages()] + [
                 f"/public/enterprises/{self.b.uscc}/",
                 f"/public/credit/{self.a.uscc}/",
-                "/public/lists/?status=all",
-                f"/public/lists/{self.listed.pk}/",
-                f"/public/lists/{self.gone.pk}/",
-                f"/public/licences/?number={self.lic_a.number}",
-                f"/public/licences/{self.lic_a.number}/",
-                f"/public/licences/{self.lic_a.number}/print/",
                 f"/public/licences/{self.lic_b.number}/",
             ]
+
+        def named_pages(self) -> list[tuple[str, str]]:
+            return [
+                ("home", "/public/"),
+                ("search", "/public/?q=网络"),
+                ("enterprise", f"/public/enterprises/{self.a.uscc}/"),
+                ("lists", "/public/lists/?status=all"),
+                ("list-entry", f"/public/lists/{self.listed.pk}/"),
+                ("list-entry-removed", f"/public/lists/{self.gone.pk}/"),
+                ("licence-lookup", f"/public/licences/?number={self.lic_a.number}"),
+                ("licence", f"/public/licences/{self.lic_a.number}/"),
+                ("licence-print", f"/public/licences/{self.lic_a.number}/print/"),
+                ("licence-check-suspended", self.check_path(self.lic_b)),
+            ]
+
+        english_shots = ("home", "enterprise", "licence", "lists")
+
+        @staticmethod
+        def check_path(lic) -> str:
+            """What the licence's QR code points at (licensing.pages.check_url)."""
+            v = lic.versions.order_by("-version").first()
+            query = urlencode({"n": lic.number, "v": v.version, "h": v.document_sha256, "s": v.signature})
+            return "/public/licences/check/?" + query
 
     ns = NS()
     ns.score_a = Account.objects.get(pk=a.pk).score

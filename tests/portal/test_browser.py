@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from tests.portal.browser import PHONE, overflow, wide_elements
+from tests.portal.browser import PHONE, overflow, watch_errors, wide_elements
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -117,7 +117,20 @@ def test_suspended_licence_says_so(page, live_portal):
 def test_nothing_overflows_at_phone_width(browser, live_portal):
     ctx = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, device_scale_factor=1)
     page = ctx.new_page()
+    errors = watch_errors(page)
     for path in live_portal.pages():
         page.goto(live_portal.url + path)
         assert overflow(page) <= 0, (path, wide_elements(page))
     ctx.close()
+    assert errors == [], errors
+
+
+def test_print_page_has_a_working_print_button(page, live_portal):
+    # The button is wired by our own script (the CSP refuses inline handlers).
+    page.goto(live_portal.url + f"/public/licences/{live_portal.lic_a.number}/print/")
+    page.evaluate("window.print = () => { window.__printed = true; }")
+    page.get_by_role("button", name="Print").click()
+    assert page.evaluate("window.__printed") is True
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert page.locator(".licence-sheet #licence-qr svg").is_visible()
