@@ -65,17 +65,17 @@ class IntakeApi(_Public, APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
-        request={"multipart/form-data": s.IntakeInput, "application/json": s.IntakeInput},
-        responses={201: s.IntakeOutput},
+        request={"multipart/form-data": s.ComplaintIntakeInput, "application/json": s.ComplaintIntakeInput},
+        responses={201: s.ComplaintIntakeOutput},
     )
     def post(self, request):
-        data = s.IntakeInput(data=request.data)
+        data = s.ComplaintIntakeInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         files = v.pop("attachments")
         c, code = services.complaint_intake(actor=PUBLIC, files=files, **v)
         return Response(
-            s.IntakeOutput({**vars(c), "tracking_code": code}).data, status=status.HTTP_201_CREATED
+            s.ComplaintIntakeOutput({**vars(c), "tracking_code": code}).data, status=status.HTTP_201_CREATED
         )
 
 
@@ -89,14 +89,14 @@ class TrackApi(_Public, APIView):
 
     throttle_scope = "complaint_tracking"
 
-    @extend_schema(responses=s.TrackOutput)
+    @extend_schema(responses=s.ComplaintTrackOutput)
     def get(self, request, code: str):
-        return Response(s.TrackOutput(_tracked(code)).data)
+        return Response(s.ComplaintTrackOutput(_tracked(code)).data)
 
 
 class _TrackStep(_Public, APIView):
     throttle_scope = "complaint_tracking"
-    input_class: type = s.ReasonInput
+    input_class: type = s.ComplaintReasonInput
 
     def act(self, complaint_id: int, data: dict):
         raise NotImplementedError
@@ -106,18 +106,21 @@ class _TrackStep(_Public, APIView):
         data.is_valid(raise_exception=True)
         c = services.get_by_code(code)
         self.act(c.pk, dict(data.validated_data))
-        return Response(s.TrackOutput(_tracked(code)).data)
+        return Response(s.ComplaintTrackOutput(_tracked(code)).data)
 
 
 class TrackMaterialApi(_TrackStep):
     """Supply the material asked for: the paused clocks resume."""
 
-    input_class = s.MaterialInput
+    input_class = s.ComplaintMaterialInput
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
-        request={"multipart/form-data": s.MaterialInput, "application/json": s.MaterialInput},
-        responses=s.TrackOutput,
+        request={
+            "multipart/form-data": s.ComplaintMaterialInput,
+            "application/json": s.ComplaintMaterialInput,
+        },
+        responses=s.ComplaintTrackOutput,
     )
     def post(self, request, code: str):
         return super().post(request, code)
@@ -129,7 +132,7 @@ class TrackMaterialApi(_TrackStep):
 
 
 class TrackWithdrawApi(_TrackStep):
-    @extend_schema(request=s.ReasonInput, responses=s.TrackOutput)
+    @extend_schema(request=s.ComplaintReasonInput, responses=s.ComplaintTrackOutput)
     def post(self, request, code: str):
         return super().post(request, code)
 
@@ -138,9 +141,9 @@ class TrackWithdrawApi(_TrackStep):
 
 
 class TrackReopenApi(_TrackStep):
-    input_class = s.RequiredReasonInput
+    input_class = s.ComplaintRequiredReasonInput
 
-    @extend_schema(request=s.RequiredReasonInput, responses=s.TrackOutput)
+    @extend_schema(request=s.ComplaintRequiredReasonInput, responses=s.ComplaintTrackOutput)
     def post(self, request, code: str):
         return super().post(request, code)
 
@@ -151,9 +154,9 @@ class TrackReopenApi(_TrackStep):
 class TrackRateApi(_TrackStep):
     """Rate the outcome 1–5, once, after closing."""
 
-    input_class = s.RateInput
+    input_class = s.ComplaintRateInput
 
-    @extend_schema(request=s.RateInput, responses=s.TrackOutput)
+    @extend_schema(request=s.ComplaintRateInput, responses=s.ComplaintTrackOutput)
     def post(self, request, code: str):
         return super().post(request, code)
 
@@ -164,13 +167,13 @@ class TrackRateApi(_TrackStep):
 class PublicRecordApi(_Public, generics.GenericAPIView):
     """The public complaint record; ``?format=csv`` exports every match."""
 
-    serializer_class = s.PublicRecordOutput
+    serializer_class = s.ComplaintPublicRecordOutput
     pagination_class = Pagination
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
-    @extend_schema(parameters=[s.PublicQuery])
+    @extend_schema(parameters=[s.ComplaintPublicQuery])
     def get(self, request):
-        q = s.PublicQuery(data=request.query_params)
+        q = s.ComplaintPublicQuery(data=request.query_params)
         q.is_valid(raise_exception=True)
         v = q.validated_data
         months = selectors.parse_period(v["period"])[1] if v["period"] else None
@@ -190,9 +193,9 @@ class PublicStatsApi(_Public, APIView):
 
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
-    @extend_schema(parameters=[s.StatsQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[s.ComplaintStatsQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        q = s.StatsQuery(data=request.query_params)
+        q = s.ComplaintStatsQuery(data=request.query_params)
         q.is_valid(raise_exception=True)
         v = q.validated_data
         label, months = selectors.parse_period(v["period"])

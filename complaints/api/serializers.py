@@ -36,7 +36,7 @@ def mask_email(email: str) -> str:
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,30}$")
 
 
-class IntakeInput(serializers.Serializer):
+class ComplaintIntakeInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     category = serializers.ChoiceField(choices=Category.choices)
     description = serializers.CharField(max_length=5000)
@@ -69,53 +69,53 @@ class IntakeInput(serializers.Serializer):
         return attrs
 
 
-class StaffIntakeInput(IntakeInput):
+class ComplaintStaffIntakeInput(ComplaintIntakeInput):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class ReasonInput(serializers.Serializer):
+class ComplaintReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
-class RequiredReasonInput(serializers.Serializer):
+class ComplaintRequiredReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class RejectInput(serializers.Serializer):
+class ComplaintRejectInput(serializers.Serializer):
     reject_reason = serializers.ChoiceField(choices=RejectReason.choices)
     reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
-class CloseInput(serializers.Serializer):
+class ComplaintCloseInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[Outcome.RESOLVED, Outcome.UNRESOLVED])
     resolution = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
 
 
-class RespondInput(serializers.Serializer):
+class ComplaintRespondInput(serializers.Serializer):
     response = serializers.CharField(max_length=5000)
 
 
-class MaterialRequestInput(serializers.Serializer):
+class ComplaintMaterialRequestInput(serializers.Serializer):
     request = serializers.CharField(max_length=2000)
 
 
-class MaterialInput(serializers.Serializer):
+class ComplaintMaterialInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
     attachments = serializers.ListField(
         child=serializers.FileField(max_length=200, allow_empty_file=False), required=False, default=list
     )
 
 
-class RateInput(serializers.Serializer):
+class ComplaintRateInput(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
 
 
-class AssignInput(serializers.Serializer):
+class ComplaintAssignInput(serializers.Serializer):
     handler = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
 
 
-class ListQuery(serializers.Serializer):
+class ComplaintListQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=Complaint._meta.get_field("status").choices, required=False)
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
@@ -124,7 +124,7 @@ class ListQuery(serializers.Serializer):
     mine = serializers.BooleanField(required=False, default=False)
 
 
-class PublicQuery(serializers.Serializer):
+class ComplaintPublicQuery(serializers.Serializer):
     period = serializers.CharField(max_length=7, required=False, default="", allow_blank=True)
     enterprise = serializers.CharField(max_length=18, required=False, default="", allow_blank=True)
     category = serializers.ChoiceField(choices=Category.choices, required=False, default="", allow_blank=True)
@@ -133,7 +133,7 @@ class PublicQuery(serializers.Serializer):
     )
 
 
-class StatsQuery(serializers.Serializer):
+class ComplaintStatsQuery(serializers.Serializer):
     period = serializers.CharField(max_length=7)
     group_by = serializers.ChoiceField(choices=GROUPS, required=False, default="", allow_blank=True)
     province = serializers.ChoiceField(
@@ -144,7 +144,7 @@ class StatsQuery(serializers.Serializer):
 # --- output ---------------------------------------------------------------------------------
 
 
-class EventOutput(serializers.Serializer):
+class ComplaintEventOutput(serializers.Serializer):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     action = serializers.CharField()
@@ -153,13 +153,13 @@ class EventOutput(serializers.Serializer):
     occurred_at = serializers.DateTimeField()
 
 
-class PauseOutput(serializers.Serializer):
+class ComplaintPauseOutput(serializers.Serializer):
     paused_on = serializers.DateField()
     resumed_on = serializers.DateField(allow_null=True)
     request = serializers.CharField()
 
 
-class AttachmentOutput(serializers.Serializer):
+class ComplaintAttachmentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     content_type = serializers.CharField()
@@ -235,9 +235,9 @@ class ComplaintDetailOutput(ComplaintOutput):
     description = serializers.CharField()
     enterprise_response = serializers.CharField()
     resolution = serializers.CharField()
-    events = EventOutput(many=True)
-    pauses = PauseOutput(many=True)
-    attachments = AttachmentOutput(many=True)
+    events = ComplaintEventOutput(many=True)
+    pauses = ComplaintPauseOutput(many=True)
+    attachments = ComplaintAttachmentOutput(many=True)
 
     class Meta(ComplaintOutput.Meta):
         fields = [
@@ -251,7 +251,7 @@ class ComplaintDetailOutput(ComplaintOutput):
         ]
 
 
-class IntakeOutput(serializers.Serializer):
+class ComplaintIntakeOutput(serializers.Serializer):
     public_id = serializers.CharField()
     tracking_code = serializers.CharField()
     status = serializers.CharField()
@@ -259,7 +259,7 @@ class IntakeOutput(serializers.Serializer):
     accept_due_on = serializers.DateField()
 
 
-class TrackOutput(serializers.Serializer):
+class ComplaintTrackOutput(serializers.Serializer):
     """What the complainant sees with the code: progress, no staff names."""
 
     public_id = serializers.CharField()
@@ -303,7 +303,7 @@ class TrackOutput(serializers.Serializer):
         ]
 
 
-class PublicRecordOutput(serializers.Serializer):
+class ComplaintPublicRecordOutput(serializers.Serializer):
     """One public complaint record (DESIGN.md): no complainant data, no free text."""
 
     public_id = serializers.CharField()
@@ -322,10 +322,10 @@ class PublicRecordOutput(serializers.Serializer):
     definition_version = serializers.CharField()
 
 
-assert tuple(PublicRecordOutput().fields) == RECORD_FIELDS  # one list of public fields
+assert tuple(ComplaintPublicRecordOutput().fields) == RECORD_FIELDS  # one list of public fields
 
 
-class NotificationOutput(serializers.Serializer):
+class ComplaintNotificationOutput(serializers.Serializer):
     id = serializers.IntegerField()
     complaint = serializers.IntegerField(source="complaint_id")
     public_id = serializers.CharField(source="complaint.public_id")

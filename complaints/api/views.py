@@ -35,9 +35,9 @@ class ComplaintListApi(generics.GenericAPIView):
     pagination_class = Pagination
     filter_backends: list = []
 
-    @extend_schema(parameters=[s.ListQuery], responses=s.ComplaintOutput(many=True))
+    @extend_schema(parameters=[s.ComplaintListQuery], responses=s.ComplaintOutput(many=True))
     def get(self, request):
-        q = s.ListQuery(data=request.query_params)
+        q = s.ComplaintListQuery(data=request.query_params)
         q.is_valid(raise_exception=True)
         qs = selectors.complaint_list(actor=request.user, filters=q.validated_data)
         page = self.paginate_queryset(qs)
@@ -45,19 +45,22 @@ class ComplaintListApi(generics.GenericAPIView):
         return self.get_paginated_response(data)
 
     @extend_schema(
-        request={"multipart/form-data": s.StaffIntakeInput, "application/json": s.StaffIntakeInput},
-        responses={201: s.IntakeOutput},
+        request={
+            "multipart/form-data": s.ComplaintStaffIntakeInput,
+            "application/json": s.ComplaintStaffIntakeInput,
+        },
+        responses={201: s.ComplaintIntakeOutput},
         parameters=[IDEMPOTENCY_HEADER],
     )
     @idempotent("complaints.intake.staff")
     def post(self, request):
         scoping.require_role(request.user, "handler")
-        data = s.StaffIntakeInput(data=request.data)
+        data = s.ComplaintStaffIntakeInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         files = v.pop("attachments")
         c, code = services.complaint_intake(actor=request.user, files=files, **v)
-        out = {**s.IntakeOutput({**vars(c), "tracking_code": code}).data}
+        out = {**s.ComplaintIntakeOutput({**vars(c), "tracking_code": code}).data}
         return Response(out, status=status.HTTP_201_CREATED)
 
 
@@ -96,25 +99,36 @@ def _reasoned(fn):
     return call
 
 
-AcceptApi = _step("accept", s.ReasonInput, _reasoned(services.complaint_accept), doc="Accept (§4.1).")
-RejectApi = _step("reject", s.RejectInput, services.complaint_reject, doc="Reject with a reason code.")
-ForwardApi = _step(
-    "forward", s.ReasonInput, _reasoned(services.complaint_forward), doc="Forward to the enterprise."
+AcceptApi = _step(
+    "accept", s.ComplaintReasonInput, _reasoned(services.complaint_accept), doc="Accept (§4.1)."
 )
-MediateApi = _step("mediate", s.ReasonInput, _reasoned(services.complaint_mediate), doc="Start mediation.")
-CloseApi = _step("close", s.CloseInput, services.complaint_close, doc="Close as resolved or unresolved.")
+RejectApi = _step(
+    "reject", s.ComplaintRejectInput, services.complaint_reject, doc="Reject with a reason code."
+)
+ForwardApi = _step(
+    "forward", s.ComplaintReasonInput, _reasoned(services.complaint_forward), doc="Forward to the enterprise."
+)
+MediateApi = _step(
+    "mediate", s.ComplaintReasonInput, _reasoned(services.complaint_mediate), doc="Start mediation."
+)
+CloseApi = _step(
+    "close", s.ComplaintCloseInput, services.complaint_close, doc="Close as resolved or unresolved."
+)
 WithdrawApi = _step(
-    "withdraw", s.ReasonInput, _reasoned(services.complaint_withdraw), doc="Record a withdrawal."
+    "withdraw", s.ComplaintReasonInput, _reasoned(services.complaint_withdraw), doc="Record a withdrawal."
 )
 ReopenApi = _step(
-    "reopen", s.RequiredReasonInput, services.complaint_reopen, doc="Reopen once, within the period."
+    "reopen", s.ComplaintRequiredReasonInput, services.complaint_reopen, doc="Reopen once, within the period."
 )
 RequestMaterialApi = _step(
-    "request_material", s.MaterialRequestInput, services.complaint_request_material, doc="Pause for material."
+    "request_material",
+    s.ComplaintMaterialRequestInput,
+    services.complaint_request_material,
+    doc="Pause for material.",
 )
 RespondApi = _step(
     "respond",
-    s.RespondInput,
+    s.ComplaintRespondInput,
     services.complaint_respond,
     permission=ENTERPRISE_ONLY,
     doc="The enterprise answers.",
@@ -125,29 +139,29 @@ def _assign(*, actor, complaint_id, handler):
     return services.complaint_assign(actor=actor, complaint_id=complaint_id, handler_id=handler)
 
 
-AssignApi = _step("assign", s.AssignInput, _assign, doc="Give the case to a handler of the centre.")
+AssignApi = _step("assign", s.ComplaintAssignInput, _assign, doc="Give the case to a handler of the centre.")
 
 
 class NotificationListApi(generics.GenericAPIView):
     """The signed-in user's in-app notifications (SLA alerts), newest first."""
 
     permission_classes = [ANY_USER]
-    serializer_class = s.NotificationOutput
+    serializer_class = s.ComplaintNotificationOutput
     pagination_class = Pagination
     filter_backends: list = []
 
     def get(self, request):
         page = self.paginate_queryset(selectors.notification_list(actor=request.user))
-        return self.get_paginated_response(s.NotificationOutput(page, many=True).data)
+        return self.get_paginated_response(s.ComplaintNotificationOutput(page, many=True).data)
 
 
 class NotificationReadApi(APIView):
     permission_classes = [ANY_USER]
 
-    @extend_schema(request=None, responses=s.NotificationOutput)
+    @extend_schema(request=None, responses=s.ComplaintNotificationOutput)
     def post(self, request, pk: int):
         n = services.notification_mark_read(actor=request.user, notification_id=pk)
-        return Response(s.NotificationOutput(n).data)
+        return Response(s.ComplaintNotificationOutput(n).data)
 
 
 class StaffStatsApi(APIView):
@@ -156,9 +170,9 @@ class StaffStatsApi(APIView):
 
     permission_classes = [STAFF]
 
-    @extend_schema(parameters=[s.StatsQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[s.ComplaintStatsQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        q = s.StatsQuery(data=request.query_params)
+        q = s.ComplaintStatsQuery(data=request.query_params)
         q.is_valid(raise_exception=True)
         v = q.validated_data
         label, months = selectors.parse_period(v["period"])
