@@ -16,7 +16,11 @@ from regulator.admin_tools import ReadOnlyAdmin
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(admin.ModelAdmin):
+class ServiceCategoryAdmin(ReadOnlyAdmin):
+    """Read-only (issue 8 point 4): capital thresholds decide applications, so they change
+    only through ``licensing.services.category_thresholds_update`` (audited, with a
+    reason), never by an unaudited admin save."""
+
     list_display = (
         "code",
         "name_zh",
@@ -36,10 +40,6 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
         "min_capital_cross_region",
         "active",
     )
-    readonly_fields = ("code", "kind")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DeadlineInline(admin.TabularInline):

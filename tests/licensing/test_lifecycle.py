@@ -268,3 +268,25 @@ def test_individual_business_prefixes_are_a_setting(settings, enterprise_a):
     settings.TELEREG_INDIVIDUAL_BUSINESS_PREFIXES = [enterprise_a.enterprise.uscc[:2]]
     with pytest.raises(ApplicationError):
         new_app(enterprise_a)
+
+
+# --- issue 8 point 4: capital thresholds change only through an audited service --------
+
+
+def test_capital_thresholds_change_through_the_audited_service_only(officer, rf):
+    from django.contrib.admin.sites import site
+
+    from licensing.models import ServiceCategory
+
+    cat = services.category_thresholds_update(
+        actor=officer, code="B11", min_capital_one_province=2_000_000, reason="调整门槛"
+    )
+    assert cat.min_capital_one_province == 2_000_000
+    ev = AuditEvent.objects.get(action="licensing.catalogue.thresholds_updated", object_id=str(cat.pk))
+    assert ev.reason == "调整门槛"
+    with pytest.raises(ApplicationError):
+        services.category_thresholds_update(actor=officer, code="B11", min_capital_one_province=1)
+    model_admin = site._registry[ServiceCategory]
+    request = rf.get("/admin/")
+    request.user = officer
+    assert not model_admin.has_change_permission(request, cat) and not model_admin.has_add_permission(request)
