@@ -75,9 +75,15 @@ def verdict_words(verdict: str) -> dict:
     if verdict == "cancelled":
         return {
             "css": "bad",
-            "head": _("Withdrawn (cancelled)"),
+            "head": _("Licence cancelled"),
+            "text": _("Genuine, but cancelled (注销) at the holder's request: it is no longer in force."),
+        }
+    if verdict == "withdrawn":
+        return {
+            "css": "bad",
+            "head": _("Licence withdrawn"),
             "text": _(
-                "Genuine, but cancelled (withdrawn) at the holder's request or by the authority: it is void."
+                "Genuine, but withdrawn (撤销) by the authority because it should never have been granted: it is void."
             ),
         }
     return {

@@ -149,6 +149,7 @@ def test_licence_page_qr_and_print(client, portal):
         ("suspend", "suspended"),
         ("revoke", "revoked"),
         ("cancel", "cancelled"),
+        ("withdraw", "withdrawn"),
         ("renew", "superseded"),
     ],
 )
@@ -163,6 +164,8 @@ def test_qr_check_tells_the_status(client, portal, change, verdict):
     elif change == "revoke":
         # The bare transition: licence_revoke also lists the holder (credit), not needed here.
         services.licence_transition(licence_id=lic.pk, to="revoked", actor="t", reason="承诺不实")
+    elif change == "withdraw":
+        services.licence_transition(licence_id=lic.pk, to="withdrawn", actor="t", reason="以欺骗手段取得")
     elif change == "cancel":
         services.licence_cancel(actor="t", licence_id=lic.pk, reason="企业申请注销")
     elif change == "renew":
