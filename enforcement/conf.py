@@ -39,9 +39,10 @@ DEFAULTS: dict[str, Any] = {
     # Publish a penalty decision the moment it is delivered (双公示); False leaves it to a
     # supervisor's publish action, still flagged when late.
     "ENFORCEMENT_PUBLISH_ON_DELIVERY": True,
-    # Evidence files [D]: size, accepted types (checked against the bytes), count per case.
+    # Evidence files [D]: size, accepted types (checked against the bytes by
+    # regulator.uploads, which knows these three), count per case.
     "ENFORCEMENT_EVIDENCE_MAX_BYTES": 20 * 1024 * 1024,
-    "ENFORCEMENT_EVIDENCE_TYPES": ["application/pdf", "image/png", "image/jpeg", "video/mp4"],
+    "ENFORCEMENT_EVIDENCE_TYPES": ["application/pdf", "image/png", "image/jpeg"],
     "ENFORCEMENT_EVIDENCE_PER_CASE": 200,
     # An effect still pending this long (worker down) is run again by the sweep.
     "ENFORCEMENT_EFFECT_RETRY_MINUTES": 10,

@@ -21,21 +21,11 @@ from enforcement import conf, selectors, services
 from enforcement.api import serializers as s
 from enforcement.models import Case, Decision
 from licensing.models import Licence
-from regulator import scoping
+from regulator import csvsafe, scoping
 from regulator import uscc as uscc_mod
 from regulator.idempotency import OPENAPI_HEADER as IDEMPOTENCY_HEADER
 from regulator.idempotency import idempotent
 from regulator.models import Enterprise, Role
-
-try:  # the kernel's CSV cell guard, if landed (formula injection in spreadsheets)
-    from regulator.csvsafe import cell as _csv_cell  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - depends on the kernel's progress
-
-    def _csv_cell(value):
-        text = "" if value is None else str(value)
-        # A cell starting with = + - @ (or a tab/CR) is a formula to a spreadsheet: quote it.
-        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
 
 # Who may act is decided by the services on the case itself: out of the actor's sight is
 # 404 (inspectors, handlers, other authorities, other enterprises), in sight but not theirs
@@ -350,12 +340,13 @@ class _Echo:
 
 
 def _csv_stream(qs):
-    w = csv.writer(_Echo())
+    # csvsafe: a cell an enterprise typed (a name, a title) cannot become a formula.
+    w = csvsafe.writer(_Echo())
     yield "\ufeff"  # BOM: spreadsheet programs then read the Chinese names right
     yield w.writerow(s.PUBLIC_FIELDS)
     for row in qs.iterator(chunk_size=2000):
         data = s.PublicPenalty(row).data
-        yield w.writerow([_csv_cell(data[f]) for f in s.PUBLIC_FIELDS])
+        yield w.writerow([data[f] for f in s.PUBLIC_FIELDS])
 
 
 class PublicPenaltyListApi(generics.GenericAPIView):

@@ -242,3 +242,23 @@ def test_warning_closes_on_delivery(walk, ent_a, supervisor):
     services.decision_deliver(actor=supervisor, decision_id=dec.pk)
     assert Decision.objects.get(pk=dec.pk).performance_status == "not_required"
     assert services.case_close(actor=supervisor, case_id=case.pk).status == CaseStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_events_are_append_only_and_delivered_decisions_immutable(walk, ent_a, supervisor):
+    from django.db import IntegrityError, transaction
+
+    case = walk(ent_a, CaseStatus.DECIDED)
+    dec = case.decisions.get()
+    Decision.objects.filter(pk=dec.pk).update(amount=Decimal("1"))  # still "made": allowed
+    services.decision_deliver(actor=supervisor, decision_id=dec.pk)
+    for attempt in (
+        lambda: Decision.objects.filter(pk=dec.pk).update(amount=Decimal("2")),
+        lambda: Decision.objects.filter(pk=dec.pk).update(reasons="rewritten"),
+        lambda: Decision.objects.filter(pk=dec.pk).delete(),
+        lambda: CaseEvent.objects.filter(case=case).update(reason="rewritten"),
+        lambda: DecisionEvent.objects.filter(decision=dec).delete(),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            attempt()
+    assert Decision.objects.get(pk=dec.pk).amount == Decimal("1")
