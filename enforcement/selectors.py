@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from config.api import NotFound
 from enforcement.models import Case, Decision, DecisionStatus, Evidence, Outcome
 from enforcement.services.common import case_scope
-from enforcement.transitions import VISIBLE_TO_PARTY
 from regulator import scoping
 from regulator import uscc as uscc_mod
 from regulator.models import Role
@@ -52,9 +51,7 @@ def decision_list(*, actor) -> QuerySet[Decision]:
     cases = case_scope(actor, Case.objects.all()).values("pk")
     qs = Decision.objects.select_related("authority", "case", "supersedes").filter(case_id__in=cases)
     if scoping.role_of(actor) == Role.ENTERPRISE:
-        qs = qs.filter(
-            status__in=PARTY_DECISIONS, delivered_on__isnull=False, case__status__in=VISIBLE_TO_PARTY
-        )
+        qs = qs.filter(status__in=PARTY_DECISIONS, delivered_on__isnull=False)
     return qs.order_by("-decided_on", "-id")
 
 

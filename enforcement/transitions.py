@@ -42,8 +42,6 @@ CASE_ALLOWED: dict[str, frozenset[str]] = {
 UNDECIDED = frozenset(
     {C.OPENED, C.INVESTIGATING, C.NOTICE_SENT, C.HEARING_REQUESTED, C.HEARING_SCHEDULED, C.HEARING_HELD}
 )
-# The party sees its case from the notice on (§7: the notice is the first act addressed to it).
-VISIBLE_TO_PARTY = frozenset(set(C.values) - {C.OPENED, C.INVESTIGATING})
 
 D = DecisionStatus
 DECISION_ALLOWED: dict[str, frozenset[str]] = {

@@ -2,14 +2,13 @@
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api import Forbidden, NotFound
 from enforcement import conf
-from enforcement.models import Case
-from enforcement.transitions import VISIBLE_TO_PARTY
+from enforcement.models import Case, Decision
 from regulator import calendar, scoping
 from regulator.models import Role
 
@@ -35,6 +34,14 @@ def is_system(actor) -> bool:
     return not getattr(actor, "is_authenticated", False)
 
 
+def party_visible() -> Q:
+    """The party sees its case from the notice on (§7: the notice is the first act addressed
+    to it), or once a decision was delivered to it (a no-penalty decision needs no notice).
+    A case withdrawn before either stays internal."""
+    delivered = Decision.objects.filter(case=OuterRef("pk"), delivered_on__isnull=False)
+    return Q(notice_sent_on__isnull=False) | Q(Exists(delivered))
+
+
 def case_scope(actor, qs: QuerySet[Case]) -> QuerySet[Case]:
     """The cases ``actor`` may see. Supervisors and auditors: their authority's cases
     (national staff: all); officers: the licence matters among them; the enterprise: its
@@ -43,7 +50,7 @@ def case_scope(actor, qs: QuerySet[Case]) -> QuerySet[Case]:
     if role == Role.ENTERPRISE:
         if not getattr(actor, "enterprise_id", None):
             return qs.none()
-        return qs.filter(enterprise_id=actor.enterprise_id, status__in=VISIBLE_TO_PARTY)
+        return qs.filter(party_visible(), enterprise_id=actor.enterprise_id)
     if role not in (Role.SUPERVISOR, Role.OFFICER, Role.AUDITOR):
         return qs.none()
     code = scoping.authority_code(actor)
@@ -82,8 +89,10 @@ def require_handler(actor, case: Case) -> None:
 
 def require_party(actor, case: Case) -> None:
     """Only the enterprise's own users act as the party (defence, hearing request)."""
-    own = getattr(actor, "enterprise_id", None) == case.enterprise_id
-    if scoping.role_of(actor) == Role.ENTERPRISE and own and case.status in VISIBLE_TO_PARTY:
+    if (
+        scoping.role_of(actor) == Role.ENTERPRISE
+        and case_scope(actor, Case.objects.filter(pk=case.pk)).exists()
+    ):
         return
     if case_scope(actor, Case.objects.filter(pk=case.pk)).exists():
         raise Forbidden(_("Only the party may do this."))

@@ -535,3 +535,23 @@ def test_other_enterprise_cannot_defend(api, walk, ent_a):
     assert (
         api(other).post(f"{BASE}/cases/{case.pk}/defences/", {"text": "x"}, format="json").status_code == 404
     )
+
+
+@pytest.mark.django_db
+def test_party_never_sees_a_case_withdrawn_before_the_notice(api, walk, ent_a, enterprise_a, supervisor):
+    internal = walk(ent_a, CaseStatus.WITHDRAWN)
+    noticed = walk(ent_a, CaseStatus.NOTICE_SENT)
+    services.case_withdraw(actor=supervisor, case_id=noticed.pk, reason="撤销")
+    client = api(enterprise_a)
+    assert client.get(f"{BASE}/cases/{internal.pk}/").status_code == 404
+    assert [c["id"] for c in client.get(f"{BASE}/cases/").json()["results"]] == [noticed.pk]
+
+
+@pytest.mark.django_db
+def test_party_sees_a_delivered_no_penalty_decision(api, walk, ent_a, enterprise_a, supervisor):
+    case = walk(ent_a, CaseStatus.INVESTIGATING)
+    dec = decide(supervisor, case, outcome="no_penalty")
+    assert api(enterprise_a).get(f"{BASE}/cases/{case.pk}/").status_code == 404
+    services.decision_deliver(actor=supervisor, decision_id=dec.pk)
+    body = _ok(api(enterprise_a).get(f"{BASE}/cases/{case.pk}/"))
+    assert [d["outcome"] for d in body["decisions"]] == ["no_penalty"]
