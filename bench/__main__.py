@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
-BENCHMARKS = ["credit_read", "ledger_append", "list_search"]
+BENCHMARKS = ["credit_read", "ledger_append", "list_search", "complaints_report"]
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
