@@ -555,3 +555,17 @@ def test_party_sees_a_delivered_no_penalty_decision(api, walk, ent_a, enterprise
     services.decision_deliver(actor=supervisor, decision_id=dec.pk)
     body = _ok(api(enterprise_a).get(f"{BASE}/cases/{case.pk}/"))
     assert [d["outcome"] for d in body["decisions"]] == ["no_penalty"]
+
+
+@pytest.mark.django_db
+def test_public_pages(client, published_world, ent_a):
+    page = client.get("/public/penalties/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert published_world["live"].number in html and published_world["gone"].number in html
+    assert published_world["unpublished"].number not in html
+    assert ent_a.legal_representative not in html
+    one = client.get(f"/public/penalties/{published_world['gone'].number}/")
+    assert one.status_code == 200 and "Annulled" in one.content.decode()
+    assert client.get(f"/public/penalties/{published_world['unpublished'].number}/").status_code == 404
+    assert client.get("/public/penalties/?kind=bogus&authority=ZZ&page=x").status_code == 200
