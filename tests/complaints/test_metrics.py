@@ -185,3 +185,12 @@ def test_staff_stats_per_handler_and_scope(march, api, handler, supervisor_gd):
     )
     gd = api(supervisor_gd).get("/api/v1/complaints/stats/?period=2026-03&province=11").json()
     assert gd["province"] == "44" and gd["total"]["records"] == 3  # never beyond its jurisdiction
+
+
+def test_public_page(march, client, ent_a):
+    resp = client.get("/public/complaints/?period=2026-03&group_by=enterprise")
+    assert resp.status_code == 200
+    text = resp.content.decode()
+    assert ent_a.name in text and "0.2500" in text and "1/4" in text
+    assert "王小明" not in text and "13912345678" not in text
+    assert client.get("/public/complaints/?period=bad&group_by=x").status_code == 200
