@@ -23,3 +23,13 @@ def expire_listings() -> int:
 @shared_task
 def flag_overdue() -> dict:
     return services.sweep_flag_overdue()
+
+
+@shared_task
+def grade_sweep() -> dict:
+    return services.grade_sweep()
+
+
+@shared_task
+def grade_fix_due() -> int:
+    return services.grade_fix_due()

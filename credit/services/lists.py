@@ -319,6 +319,7 @@ def _withdraw_cascade(*, actor, entries: list[ListEntry], reason: str) -> int:
             .exclude(status=S.REMOVED)
             .distinct()
         )
+        recheck = set()
         for esc in caused:
             tr.transition(
                 entry_id=esc.pk,
@@ -328,7 +329,23 @@ def _withdraw_cascade(*, actor, entries: list[ListEntry], reason: str) -> int:
                 reason=_("Its basis was withdrawn: %(reason)s") % {"reason": reason},
                 removal_reason=RemovalReason.WITHDRAWN,
             )
+            recheck.add(esc.enterprise_id)
             done += 1
+        # The penalties that remain may still be two within the period: escalate on them.
+        for ent_id in recheck:
+            latest = (
+                ListEntry.objects.filter(
+                    enterprise_id=ent_id,
+                    status=S.PUBLISHED,
+                    list_kind=ListKind.BAD,
+                    rule__code__in=conf.get("CREDIT_ESCALATION_SOURCE_RULES"),
+                )
+                .select_related("rule", "enterprise")
+                .order_by("-decided_on", "-id")
+                .first()
+            )
+            if latest is not None:
+                _maybe_escalate(actor=actor, entry=latest)
     return done
 
 

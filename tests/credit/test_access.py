@@ -223,3 +223,42 @@ def test_selectors_take_the_actor(both, ent_a, ent_b, supervisor_gd, enterprise_
     assert selectors.rule_list(actor=None).count() == 0
     with pytest.raises(ApplicationError):
         services.ledger_post(actor=supervisor_gd, enterprise=ent_b, rule_code="DISHONEST_REVOKED")
+
+
+WRITES = [
+    ("events/", {}),
+    ("list-entries/", {}),
+    ("list-entries/{entry}/notify/", {}),
+    ("list-entries/{entry}/delivery/", {}),
+    ("list-entries/{entry}/publish/", {}),
+    ("list-entries/{entry}/withdraw/", {}),
+    ("list-entries/{entry}/remove/", {}),
+    ("list-entries/fulfilment/", {}),
+    ("ledger/{ledger}/reverse/", {}),
+    ("sanctions/", {}),
+    ("sanctions/{sanction}/lift/", {}),
+    ("objections/1/decide/", {}),
+    ("repairs/1/accept/", {}),
+    ("repairs/1/decide/", {}),
+    ("grades/1/decide/", {}),
+    ("admonitions/1/done/", {}),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS + PROVINCIAL_PERSONAS)
+@pytest.mark.parametrize(("path", "body"), WRITES)
+def test_write_endpoints_per_persona(persona, path, body, as_persona, both):
+    """Only supervisors reach the service (which then checks jurisdiction and input: a 400,
+    404 or 409 here, never 401/403); every other role is refused by the view."""
+    _user, client = as_persona(persona)
+    rows = both["11"]
+    url = "/api/v1/credit/" + path.format(
+        entry=rows["entry"].pk, ledger=rows["ledger"].pk, sanction=rows["sanction"].pk
+    )
+    status = client.post(url, body, format="json").status_code
+    if persona == "anon":
+        assert status == 401
+    elif persona in ("supervisor", "supervisor_gd"):
+        assert status in (400, 404, 409)
+    else:
+        assert status == 403

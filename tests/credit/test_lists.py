@@ -257,6 +257,20 @@ def test_annulment_takes_off_what_it_caused(ent_a, supervisor, published):
     assert selectors.account_get(ent_a).score == 80  # penalty 2 stays
 
 
+def test_escalation_rests_on_the_penalties_that_remain(ent_a, supervisor, published):
+    p1 = published(ent_a, source_ref="penalty:1")
+    published(ent_a, source_ref="penalty:2")
+    p3 = published(ent_a, source_ref="penalty:3")
+    assert (
+        services.list_entry_withdraw_for_source(actor=supervisor, source_ref="penalty:1", reason="撤销") == 2
+    )
+    open_esc = ListEntry.objects.filter(enterprise=ent_a, list_kind="dishonest").exclude(status=S.REMOVED)
+    # Penalties 2 and 3 are still two within three years: one escalation, now resting on them.
+    esc = open_esc.get()
+    assert esc.source_ref == f"escalation:{p3.pk}"
+    assert p1.pk not in set(esc.escalation_basis.values_list("pk", flat=True))
+
+
 def test_annual_report_entries_do_not_escalate(ent_a, published):
     published(ent_a, "bad", "BAD_ANNUAL_REPORT", source_ref="a1")
     published(ent_a, "bad", "BAD_ANNUAL_REPORT", source_ref="a2")

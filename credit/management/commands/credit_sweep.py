@@ -4,7 +4,10 @@ from credit import services
 
 
 class Command(BaseCommand):
-    help = "Run the daily credit sweeps (points expiry, publication, list expiry, overdue flags). Idempotent."
+    help = (
+        "Run the daily credit sweeps (points expiry, publication, list expiry, overdue flags, "
+        "yearly grades). Idempotent."
+    )
 
     def handle(self, *args, **opts):
         for name, result in services.sweep_daily().items():
