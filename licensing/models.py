@@ -531,3 +531,98 @@ class DecisionSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority_id}/{self.year}: {self.last}"
+
+
+class ChangeFiling(models.Model):
+    """§1.5: a change of name, address or legal representative in the business register,
+    filed within CHANGE_FILING days of that change (``late`` if not). Filing updates the
+    register and re-signs every live licence of the enterprise (§1.7)."""
+
+    enterprise = models.ForeignKey("regulator.Enterprise", on_delete=models.PROTECT, related_name="+")
+    changed_on = models.DateField()  # the date of the business-registration change
+    due_on = models.DateField()
+    before = models.JSONField()
+    after = models.JSONField()
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField()
+    late = models.BooleanField(default=False)
+    licences_resigned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-filed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"change filing {self.pk} ({self.enterprise_id})"
+
+
+class CancellationStatus(models.TextChoices):
+    FILED = "filed", _("Filed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Cancellation(models.Model):
+    """注销 (§1.5): the holder stops some or all services of a licence after settling its
+    users, giving CANCELLATION_NOTICE_DAYS' notice; an officer of the issuer confirms."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="cancellations")
+    categories = models.JSONField()  # the services stopped (all of them = the whole licence)
+    users_settled = models.BooleanField()
+    users_statement = models.TextField()
+    stop_on = models.DateField()
+    status = models.CharField(
+        max_length=16, choices=CancellationStatus.choices, default=CancellationStatus.FILED
+    )
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-filed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"cancellation {self.pk} ({self.status})"
+
+
+class CancellationEvent(models.Model):
+    cancellation = models.ForeignKey(Cancellation, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16)
+    actor_label = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.cancellation_id}: {self.from_status} → {self.to_status}"
+
+
+class Notification(models.Model):
+    """An in-app notice to one user (issue 11 point 12); e-mailed too when the user has an
+    address. Licensing's own, independent of the other apps' notices."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    event = models.CharField(max_length=60)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["recipient", "-id"], name="lic_notification_recipient")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "object_type", "object_id", "event"], name="lic_notification_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -21,10 +21,13 @@ from licensing.models import (
     AnnualReport,
     AnnualReportStatus,
     Application,
+    Cancellation,
+    ChangeFiling,
     ConditionsStatement,
     Licence,
     LicenceVersion,
     LicensingDecision,
+    Notification,
     PostCheck,
     ServiceCategory,
 )
@@ -167,6 +170,38 @@ def decision_public_list() -> QuerySet[LicensingDecision]:
         .filter(published_at__isnull=False)
         .order_by("-decided_at", "-id")
     )
+
+
+def change_filing_list(*, actor) -> QuerySet[ChangeFiling]:
+    """Enterprise users their own; staff by the enterprise's jurisdiction (a filing concerns
+    every authority that licenses the enterprise)."""
+    return scoping.scope(actor, ChangeFiling.objects.select_related("enterprise")).order_by(
+        "-filed_at", "-id"
+    )
+
+
+def cancellation_list(*, actor) -> QuerySet[Cancellation]:
+    qs = Cancellation.objects.select_related("licence", "licence__enterprise").prefetch_related("events")
+    scoped = scoping.scope(
+        actor,
+        qs,
+        enterprise="licence__enterprise",
+        province="licence__enterprise__province",
+        issuer="licence__issuer",
+    )
+    return scoped.order_by("-filed_at", "-id")
+
+
+def cancellation_get(*, actor, cancellation_id: int) -> Cancellation:
+    c = cancellation_list(actor=actor).filter(pk=cancellation_id).first()
+    if c is None:
+        raise NotFound(_("Not found."))
+    return c
+
+
+def notification_list(*, actor) -> QuerySet[Notification]:
+    """A user's own notices, newest first."""
+    return Notification.objects.filter(recipient_id=getattr(actor, "pk", None)).order_by("-id")
 
 
 # --- owned by inspections (issue 13): the target roster of "double random" campaigns -----------

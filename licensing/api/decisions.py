@@ -34,13 +34,9 @@ CSV_FIELDS = [
     "decided_on",
     "published_at",
 ]
-# Cells a spreadsheet would run as a formula (issue 9 point 5) get a leading apostrophe.
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
+# The writer (regulator.csvsafe) escapes cells a spreadsheet would run as a formula
+# (issue 9 point 5); cells go in as they are.
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -54,7 +50,7 @@ class CSVRenderer(renderers.BaseRenderer):
         w = csvsafe.writer(buf)
         if isinstance(data, dict):
             for k, v in data.items():
-                w.writerow([safe_cell(k), safe_cell(v)])
+                w.writerow([k, v])
         return buf.getvalue().encode()
 
 
@@ -69,7 +65,7 @@ def _csv_stream(qs):
     yield w.writerow(CSV_FIELDS)
     for row in qs.iterator(chunk_size=2000):
         data = s.DecisionOutput(row).data
-        yield w.writerow([safe_cell(data[f]) for f in CSV_FIELDS])
+        yield w.writerow(["" if data[f] is None else data[f] for f in CSV_FIELDS])
 
 
 class DecisionFilter(django_filters.FilterSet):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from licensing.api import changes as c
 from licensing.api import decisions as d
 from licensing.api import views as v
 
@@ -27,6 +28,17 @@ urlpatterns = [
         name="licensing-decision-publish",
     ),
     path("licensing-decisions/<int:pk>/hold/", d.DecisionHoldApi.as_view(), name="licensing-decision-hold"),
+    path("change-filings/", c.ChangeFilingListApi.as_view(), name="licensing-change-filings"),
+    path("cancellations/", c.CancellationListApi.as_view(), name="licensing-cancellations"),
+    path(
+        "cancellations/<int:pk>/<str:action>/",
+        c.CancellationActionApi.as_view(),
+        name="licensing-cancellation-action",
+    ),
+    path("materials/<int:pk>/download/", c.MaterialDownloadApi.as_view(), name="licensing-material-download"),
+    path("my-enterprise/contacts/", c.MyContactsApi.as_view(), name="licensing-my-contacts"),
+    path("notifications/", c.NotificationListApi.as_view(), name="licensing-notifications"),
+    path("notifications/<int:pk>/read/", c.NotificationReadApi.as_view(), name="licensing-notification-read"),
     path("conditions-statements/", v.StatementListApi.as_view(), name="licensing-statements"),
     path("applications/", v.ApplicationListCreateApi.as_view(), name="licensing-applications"),
     path("applications/<int:pk>/", v.ApplicationDetailApi.as_view(), name="licensing-application"),

@@ -16,7 +16,6 @@ from licensing.services.applications import (
     application_transition,
     application_update,
     application_withdraw,
-    material_add,
     path_for,
 )
 from licensing.services.catalogue import (
@@ -24,6 +23,15 @@ from licensing.services.catalogue import (
     category_thresholds_update,
     statement_current,
     statement_publish,
+)
+from licensing.services.changes import (
+    cancellation_confirm,
+    cancellation_file,
+    cancellation_refuse,
+    cancellation_transition,
+    cancellation_withdraw,
+    enterprise_change_file,
+    enterprise_contacts_update,
 )
 from licensing.services.decisions import (
     decision_hold,
@@ -42,6 +50,8 @@ from licensing.services.licences import (
     licence_verify,
     licence_withdraw,
 )
+from licensing.services.materials import material_add, material_open
+from licensing.services.notifications import notification_read
 from licensing.services.postchecks import (
     postcheck_order_rectification,
     postcheck_overdue_sweep,
@@ -50,6 +60,7 @@ from licensing.services.postchecks import (
     postcheck_revoke,
     postcheck_transition,
 )
+from licensing.services.register import licence_import_rows
 from licensing.services.review import (
     application_accept,
     application_approve,
@@ -83,6 +94,11 @@ __all__ = [
     "application_update",
     "application_withdraw",
     "auto_check_retry_sweep",
+    "cancellation_confirm",
+    "cancellation_file",
+    "cancellation_refuse",
+    "cancellation_transition",
+    "cancellation_withdraw",
     "catalogue_sync",
     "category_thresholds_update",
     "deadline_overdue_sweep",
@@ -90,7 +106,12 @@ __all__ = [
     "decision_late_sweep",
     "decision_publish",
     "decision_publish_sweep",
+    "enterprise_change_file",
+    "enterprise_contacts_update",
+    "licence_import_rows",
+    "material_open",
     "material_orphans_sweep",
+    "notification_read",
     "licence_cancel",
     "licence_register_existing",
     "licence_reinstate",

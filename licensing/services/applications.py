@@ -5,12 +5,9 @@ One transition function (``application_transition``) assigns every status: it lo
 row, checks the edge against ``ALLOWED``, writes the event row and the audit event.
 """
 
-import hashlib
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +25,6 @@ from licensing.models import (
     DeadlineKind,
     Licence,
     LicenceStatus,
-    Material,
     Path,
 )
 from licensing.services import catalogue
@@ -43,7 +39,7 @@ from licensing.services.common import (
     restrictions,
     today,
 )
-from regulator import audit, canonical, scoping, uploads, uscc
+from regulator import audit, canonical, scoping, uscc
 from regulator.models import Enterprise, Role
 
 S = AppStatus
@@ -121,7 +117,31 @@ def application_transition(
             after={"status": to, **(canonical.plain(data) if data else {})},
             reason=reason,
         )
+        _notify(app, to, reason)
     return app
+
+
+# Who hears of a move: the applicant of every decision about its case, the issuing
+# authority's officers of every case that reaches them (issue 11 point 12).
+TO_OFFICERS = {S.SUBMITTED, S.SUBMITTED_WITH_COMMITMENT}
+
+
+def _notify(app: Application, to: str, reason: str) -> None:
+    from licensing.services.notifications import enterprise_users, notify, officers_of
+
+    label = AppStatus(to).label
+    subject = _("Licensing application #%(id)s: %(status)s") % {"id": app.pk, "status": label}
+    body = "\n".join(x for x in (subject, reason) if x)
+    if to in TO_OFFICERS:
+        notify(users=officers_of(app.issuer_id), subject=subject, body=body, obj=app, event=f"status:{to}")
+    elif to != S.DRAFT:
+        notify(
+            users=enterprise_users(app.enterprise_id),
+            subject=subject,
+            body=body,
+            obj=app,
+            event=f"status:{to}",
+        )
 
 
 # --- validation -------------------------------------------------------------------------
@@ -407,54 +427,6 @@ def application_update(*, actor, application_id: int, **changes: Any) -> Applica
             actor=actor, action="licensing.application.updated", obj=app, before=before, after=snapshot(app)
         )
     return app
-
-
-def material_add(*, actor, application_id: int, kind: str, upload) -> Material:
-    max_bytes = int(conf.get("MATERIAL_MAX_BYTES"))
-    types = set(conf.get("MATERIAL_CONTENT_TYPES"))
-    if upload is None:
-        raise ApplicationError(_("No file."), errors={"file": [_("Required.")]})
-    if upload.size > max_bytes:
-        raise ApplicationError(
-            _("The file is too large."),
-            errors={"file": [_("At most %s bytes.") % max_bytes]},
-            code="too_large",
-        )
-    if upload.size == 0:
-        raise ApplicationError(_("The file is empty."), errors={"file": [_("Empty file.")]})
-    ctype = (upload.content_type or "").split(";")[0].strip().lower()
-    data = upload.read()
-    # Trust the bytes, not the declared type (signature, no hidden archive or program).
-    uploads.check_content(data, ctype, types)
-    with transaction.atomic():
-        app = _get_own(actor, application_id, lock=True)
-        if app.status not in EDITABLE:
-            raise Conflict(_("Materials can be added only to a draft or an application awaiting correction."))
-        if app.materials.count() >= int(conf.get("MATERIALS_PER_APPLICATION")):
-            raise ApplicationError(_("Too many materials."), errors={"file": [_("Limit reached.")]})
-        digest = hashlib.sha256(data).hexdigest()
-        name = default_storage.save(f"licensing/materials/{app.pk}/{digest[:16]}", ContentFile(data))
-        try:
-            mat = Material.objects.create(
-                application=app,
-                kind=(kind or "other")[:40],
-                file=name,
-                original_name=(getattr(upload, "name", "") or "upload").replace("\x00", "")[:255],
-                content_type=ctype,
-                size=len(data),
-                sha256=digest,
-                uploaded_by=actor,
-            )
-            audit.record(
-                actor=actor,
-                action="licensing.material.added",
-                obj=mat,
-                after={"application": app.pk, "kind": mat.kind, "sha256": digest, "size": mat.size},
-            )
-        except Exception:
-            default_storage.delete(name)
-            raise
-    return mat
 
 
 # --- submission -------------------------------------------------------------------------

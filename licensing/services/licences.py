@@ -430,11 +430,26 @@ def licence_transition(
             after={"status": to, "legal_basis": legal_basis, "source_ref": source_ref},
             reason=reason,
         )
+        _notify_holder(licence, to, reason)
         if resign is None:
             resign = to in RESIGNED or src == L.SUSPENDED
         if resign:
             sign_version(actor=actor, licence=licence, change=to, reason=reason)
     return licence
+
+
+def _notify_holder(licence: Licence, to: str, reason: str) -> None:
+    from licensing.services.notifications import enterprise_users, notify
+
+    subject = _("Licence %(number)s: %(status)s") % {"number": licence.number, "status": L(to).label}
+    body = "\n".join(x for x in (subject, reason) if x)
+    notify(
+        users=enterprise_users(licence.enterprise_id),
+        subject=subject,
+        body=body,
+        obj=licence,
+        event=f"status:{to}:{licence.updated_at.isoformat()}",
+    )
 
 
 def _officer_licence(actor, licence_id: int) -> None:

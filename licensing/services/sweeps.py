@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from licensing import conf
 from licensing.models import Application, AppStatus, Deadline, Material
@@ -33,8 +34,22 @@ def deadline_overdue_sweep(*, day: dt.date | None = None) -> int:
                 object_id=app_id,
                 after={"deadline": kind, "due_on": due},
             )
+            _notify_overdue(pk, app_id, kind, due)
             flagged += 1
     return flagged
+
+
+def _notify_overdue(pk: int, app_id: int, kind: str, due) -> None:
+    """An overdue case raises an alert to the issuing authority's officers (§1.2 [D])."""
+    from licensing.services.notifications import notify, officers_of
+
+    app = Application.objects.get(pk=app_id)
+    subject = _("Overdue: %(kind)s deadline of application #%(id)s (due %(due)s)") % {
+        "kind": kind,
+        "id": app_id,
+        "due": due.isoformat(),
+    }
+    notify(users=officers_of(app.issuer_id), subject=subject, body=subject, obj=app, event=f"overdue:{pk}")
 
 
 def auto_check_retry_sweep() -> int:

@@ -223,10 +223,17 @@ def test_decisions_are_published_within_the_deadline_and_late_ones_flagged(
     assert api(None).get("/api/v1/public/licensing-decisions/", {"kind": "nope"}).status_code == 400
 
 
-def test_csv_cells_are_formula_safe():
-    from licensing.api.decisions import safe_cell
+def test_csv_cells_are_formula_safe(api, officer_bj):
+    from tests.factories import EnterpriseFactory, UserFactory, new_uscc
 
-    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and safe_cell("京B1") == "京B1"
+    ent = EnterpriseFactory(name="=HYPERLINK(1)", uscc=new_uscc("110105"))
+    user = UserFactory(role="enterprise", enterprise=ent)
+    standard_issued(user, officer_bj)
+    services.decision_publish_sweep()
+    text = b"".join(
+        api(None).get("/api/v1/public/licensing-decisions/?format=csv").streaming_content
+    ).decode()
+    assert "'=HYPERLINK(1)" in text and "''=" not in text
 
 
 # --- issue 9.9: the e-licence carries registered facts, not a person's name -------------
