@@ -41,6 +41,9 @@ test-inner:
 bench: install
 	PG_DURABLE=1 scripts/with-postgres.sh $(MAKE) --no-print-directory bench-inner
 
+load: install
+	PG_DURABLE=1 scripts/with-postgres.sh $(MAKE) --no-print-directory bench-inner BENCH_ARGS=load
+
 bench-inner:
 	SECRET_KEY=bench DJANGO_SETTINGS_MODULE=config.settings $(PY) -m bench $(BENCH_ARGS)
 
