@@ -3,6 +3,7 @@ are edited through the API (``/api/v1/credit/rules/``), which versions and audit
 everything else changes only through its service."""
 
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from credit.models import (
     Account,
@@ -28,6 +29,10 @@ class RuleAdmin(ReadOnlyAdmin):
     list_display = ("code", "points", "list_effect", "direct_listing", "validity_months", "version", "active")
     list_filter = ("list_effect", "active", "direct_listing")
     search_fields = ("code", "description_en", "description_zh")
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"title": _("Credit rules (read-only: edit with PATCH /api/v1/credit/rules/<code>/)")}
+        return super().changelist_view(request, extra_context={**(extra_context or {}), **extra})
 
 
 @admin.register(LedgerEntry)

@@ -33,6 +33,7 @@ from credit.models import (
     RepairEvent,
     RepairRequest,
     RepairStatus,
+    RuleVersion,
 )
 from credit.services.common import lock_account, refresh_list_flags
 from credit.services.ledger import compensate_locked, post_locked
@@ -162,6 +163,7 @@ def transition(
                 account=account,
                 actor=actor,
                 rule=entry.rule,
+                version=RuleVersion.objects.filter(rule=entry.rule, version=entry.rule_version).first(),
                 source_ref=f"list-entry:{entry.pk}",
                 note=entry.reason,
                 effective_at=entry.published_at,

@@ -17,6 +17,7 @@ from credit.models import (
     RepairRequest,
     Rule,
     Sanction,
+    default_validity_months,
 )
 
 
@@ -46,7 +47,7 @@ class RuleInput(serializers.Serializer):
     points = serializers.IntegerField(min_value=-1000, max_value=1000)
     list_effect = serializers.ChoiceField(choices=ListEffect.choices, default=ListEffect.NONE)
     legal_basis = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    validity_months = serializers.IntegerField(min_value=0, max_value=600, default=12)
+    validity_months = serializers.IntegerField(min_value=0, max_value=600, default=default_validity_months)
     active = serializers.BooleanField(default=True)
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict, NotFound
 from credit import access, conf, scoring
-from credit.models import Account, EntryKind, LedgerEntry, ListEffect, Rule
+from credit.models import Account, EntryKind, LedgerEntry, ListEffect, Rule, RuleVersion
 from credit.services.common import account_snapshot, grade_of, lock_account
 from regulator import audit, canonical, scoping
 from regulator.audit import actor_fields
@@ -128,17 +128,21 @@ def post_locked(
     effective_at: dt.datetime | None = None,
     idempotency_key: str | None = None,
     content_hash: str = "",
+    version: RuleVersion | None = None,
 ) -> LedgerEntry:
+    """Post ``rule``'s points, or those of an earlier ``version`` of it (a listing is posted
+    at publication under the version it was decided under)."""
     effective = effective_at or timezone.now()
+    terms = version or rule
     return append_entry(
         account=account,
         actor=actor,
         rule=rule,
-        rule_version=rule.version,
+        rule_version=terms.version,
         kind=EntryKind.POSTING,
-        points=rule.points,
+        points=terms.points,
         effective_at=effective,
-        expires_at=scoring.expires_at(effective, rule.validity_months),
+        expires_at=scoring.expires_at(effective, terms.validity_months),
         source_ref=source_ref,
         note=note,
         idempotency_key=idempotency_key,

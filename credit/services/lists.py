@@ -201,13 +201,15 @@ def list_entry_notice_delivered(
         )
     if entry.notice_delivered_on is not None:
         raise Conflict(_("Delivery is already recorded."), code="already_delivered")
+    # A direct listing is published before its notice is served; its window runs from delivery too.
+    states = frozenset({S.NOTIFIED, S.PUBLISHED}) if entry.rule.direct_listing else frozenset({S.NOTIFIED})
     return tr.amend(
         entry_id=entry_id,
         actor=actor,
         action="notice_delivered",
         reason=reason,
         fields=_window(delivered_on),
-        allowed_in=frozenset({S.NOTIFIED}),
+        allowed_in=states,
     )
 
 
@@ -282,8 +284,12 @@ def _home_authority(enterprise) -> str:
 
 def list_entry_remove(*, actor, entry_id: int, removal_reason: str, reason: str) -> ListEntry:
     """Remove an entry for a reason the state machine allows (the rule decides report_filed)."""
-    if removal_reason not in RemovalReason.values:
-        raise ApplicationError(_("Unknown removal reason."), errors={"removal_reason": [_("Unknown.")]})
+    # The other reasons end an entry only through their own process: the expiry sweep, a
+    # granted repair, an upheld objection.
+    if removal_reason not in (RemovalReason.REPORT_FILED, RemovalReason.WITHDRAWN):
+        raise ApplicationError(
+            _("Unknown removal reason."), errors={"removal_reason": [_("Choose report_filed or withdrawn.")]}
+        )
     if removal_reason == RemovalReason.WITHDRAWN:
         return list_entry_withdraw(actor=actor, entry_id=entry_id, reason=reason)
     _required(reason=reason)

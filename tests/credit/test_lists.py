@@ -426,3 +426,33 @@ def test_propose_without_reason_is_400(ent_a, supervisor):
         )
     assert "reason" in exc.value.errors
     assert not ListEntry.objects.exists()
+
+
+def test_remove_service_takes_only_report_filed_or_withdrawn(ent_a, supervisor, published):
+    e = published(ent_a)
+    for reason in (RemovalReason.EXPIRED, RemovalReason.REPAIRED, RemovalReason.OBJECTION_UPHELD):
+        with pytest.raises(ApplicationError) as exc:
+            services.list_entry_remove(actor=supervisor, entry_id=e.pk, removal_reason=reason, reason="r")
+        assert "removal_reason" in exc.value.errors
+    assert ListEntry.objects.get(pk=e.pk).status == S.PUBLISHED
+
+
+def test_points_follow_the_rule_version_the_listing_was_decided_under(ent_a, supervisor, propose):
+    e = propose(ent_a, notify=True)
+    services.rule_update(actor=supervisor, code="BAD_PENALTY", points=-30)
+    with time_machine.travel(at(e.objection_due_on + dt.timedelta(days=1))):
+        e = services.list_entry_publish(actor=supervisor, entry_id=e.pk)
+    assert (e.ledger_entry.points, e.ledger_entry.rule_version) == (-20, e.rule_version)
+
+
+def test_direct_listing_window_waits_for_delivery(settings, ent_a, enterprise_a, supervisor, propose):
+    settings.TELEREG_CREDIT_PLATFORM_DISPLAY_IS_DELIVERY = False
+    e = propose(ent_a, "dishonest", "DISHONEST_REVOKED")
+    assert e.status == S.PUBLISHED and e.objection_due_on is None
+    with pytest.raises(Conflict):
+        services.objection_file(actor=enterprise_a, entry_id=e.pk, grounds="g")
+    e = services.list_entry_notice_delivered(
+        actor=supervisor, entry_id=e.pk, delivered_on=timezone.localdate()
+    )
+    assert e.objection_due_on > timezone.localdate()
+    assert services.objection_file(actor=enterprise_a, entry_id=e.pk, grounds="g").status == "pending"
