@@ -35,11 +35,30 @@ from inspections.models import (
     Inspector,
 )
 from inspections.models import Conflict as ConflictRow
+from inspections.services.bulk import enterprise_pks, insert_rows
 from licensing import selectors as licensing
 from regulator import audit, calendar, provinces, scoping
 from regulator.dates import add_months
-from regulator.models import Enterprise, Role
+from regulator.models import Role
 
+# Columns written by the draw (COPY on PostgreSQL); every other column is nullable.
+INSPECTION_COLUMNS = (
+    "draw_id",
+    "enterprise_id",
+    "uscc",
+    "stratum",
+    "position",
+    "ticket",
+    "status",
+    "due_on",
+    "calendar_version",
+    "outcome",
+    "severity",
+    "facts",
+    "postchecks",
+    "licence_numbers",
+    "effects",
+)
 OPEN_STATUSES = (InspectionStatus.ASSIGNED, InspectionStatus.IN_PROGRESS, InspectionStatus.RECORDED)
 MAX_SEED_INPUTS = 8
 MAX_SEED_INPUT_CHARS = 200
@@ -231,7 +250,7 @@ def _targets(camp: Campaign) -> tuple[list[tuple[str, list[str]]], list[dict], d
 
 
 def _pool(camp: Campaign, frame_ids: set[str], on: dt.date) -> tuple[list[dict], list[list[str]]]:
-    inspectors = list(
+    rows = (
         Inspector.objects.filter(authority=camp.authority, active=True)
         .annotate(
             open_load=Count(
@@ -240,12 +259,15 @@ def _pool(camp: Campaign, frame_ids: set[str], on: dt.date) -> tuple[list[dict],
             )
         )
         .order_by("badge")
+        .values_list("pk", "badge", "open_load", "load_cap")
     )
-    pool = [{"badge": i.badge, "load": int(i.open_load), "cap": int(i.load_cap)} for i in inspectors]
-    badges = {i.badge for i in inspectors}
+    pool = [{"badge": b, "load": int(load), "cap": int(cap)} for _pk, b, load, cap in rows]
+    badges = {p["badge"] for p in pool}
     pairs: set[tuple[str, str]] = set()
     for badge, uscc in (
-        ConflictRow.objects.filter(inspector__in=inspectors, starts_on__lte=on)
+        ConflictRow.objects.filter(
+            inspector__authority=camp.authority, inspector__active=True, starts_on__lte=on
+        )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
         .values_list("inspector__badge", "enterprise__uscc")
     ):
@@ -312,11 +334,10 @@ def campaign_freeze(*, actor, campaign_id: int) -> Draw:
         frame, _pks = build_frame(camp, draw.pk, frozen_at)
         text = sampling.canonical_json(frame).decode("utf-8")
         size = int(conf.get("INSPECTIONS_FRAME_CHUNK_CHARS"))
-        FrameChunk.objects.bulk_create(
-            [
-                FrameChunk(draw=draw, seq=n, data=text[at : at + size])
-                for n, at in enumerate(range(0, len(text), size))
-            ]
+        insert_rows(
+            FrameChunk,
+            ("draw_id", "seq", "data"),
+            ((draw.pk, n, text[at : at + size]) for n, at in enumerate(range(0, len(text), size))),
         )
         draw.frame_hash = sampling.sha256_hex(text)
         draw.frame_size = sum(len(s["ids"]) for s in frame["strata"])
@@ -408,39 +429,45 @@ def campaign_draw(*, actor, campaign_id: int, seed_inputs: list[str]) -> Draw:
         due = calendar.add_working_days(today, camp.result_working_days)
         version = calendar.version()
         targets = [x["id"] for x in selections]
-        pks: dict[str, int] = {}
-        for at in range(0, len(targets), 20000):
-            pks.update(Enterprise.objects.filter(uscc__in=targets[at : at + 20000]).values_list("uscc", "pk"))
+        pks = enterprise_pks(targets)
         postchecks: dict[str, list] = {}
         if camp.kind == CampaignKind.POSTCHECK:
             for pc in licensing.postchecks_awaiting_inspection(issuer=camp.authority_id):
                 postchecks.setdefault(pc.licence.enterprise.uscc, []).append((pc.pk, pc.licence.number))
-        rows = [
-            Inspection(
-                draw=draw,
-                enterprise_id=pks[x["id"]],
-                uscc=x["id"],
-                stratum=x["stratum"],
-                position=x["position"],
-                ticket=x["ticket"],
-                status=InspectionStatus.ASSIGNED,
-                due_on=due,
-                calendar_version=version,
-                postchecks=[p for p, _n in postchecks.get(x["id"], [])],
-                licence_numbers=[n for _p, n in postchecks.get(x["id"], [])],
-            )
-            for x in selections
-        ]
-        Inspection.objects.bulk_create(rows, batch_size=5000)
+        insert_rows(
+            Inspection,
+            INSPECTION_COLUMNS,
+            (
+                (
+                    draw.pk,
+                    pks[x["id"]],
+                    x["id"],
+                    x["stratum"],
+                    x["position"],
+                    x["ticket"],
+                    InspectionStatus.ASSIGNED.value,
+                    due,
+                    version,
+                    "",
+                    "",
+                    "",
+                    json.dumps([p for p, _n in postchecks.get(x["id"], [])]),
+                    json.dumps([n for _p, n in postchecks.get(x["id"], [])]),
+                    "{}",
+                )
+                for x in selections
+            ),
+        )
         ids = dict(Inspection.objects.filter(draw=draw).values_list("uscc", "pk"))
         inspectors = dict(Inspector.objects.filter(authority=camp.authority).values_list("badge", "pk"))
-        Assignment.objects.bulk_create(
-            [
-                Assignment(inspection_id=ids[target], inspector_id=inspectors[badge], badge=badge, seq=n)
+        insert_rows(
+            Assignment,
+            ("inspection_id", "inspector_id", "badge", "seq", "dealt", "recused"),
+            (
+                (ids[target], inspectors[badge], badge, n, True, False)
                 for target, team in dealt.assignments
                 for n, badge in enumerate(team)
-            ],
-            batch_size=5000,
+            ),
         )
         draw.seed_inputs = inputs
         draw.seed = seed
