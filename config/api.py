@@ -147,6 +147,13 @@ def error_response(message: str, status_code: int, code: str, errors: dict | Non
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ApplicationError):
         return error_response(exc.message, exc.status_code, exc.code, exc.errors)
+    # Safety net for views with their own parser list (regulator.parsers.SafeJSONParser refuses
+    # these up front, naming the field): a body nested past the recursion limit, or a lone
+    # surrogate that reached an encoder, is the request's fault, never a 500.
+    if isinstance(exc, RecursionError):
+        return error_response(_("JSON parse error - nested too deeply."), 400, "parse_error")
+    if isinstance(exc, UnicodeEncodeError) and "surrogate" in str(exc):
+        return error_response(_("Lone surrogate characters are not allowed."), 400, "invalid")
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return error_response(_("Invalid input."), 400, "validation_error", errors)

@@ -29,9 +29,9 @@ schema = schemathesis.from_pytest_fixture("api_schema")
 
 
 def _token(user) -> str:
-    from rest_framework.authtoken.models import Token
+    from regulator import tokens
 
-    return Token.objects.get_or_create(user=user)[0].key
+    return tokens.token_issue(user=user)[1]
 
 
 _SETTINGS = settings(
@@ -64,3 +64,53 @@ def test_no_server_error_as_enterprise(case, enterprise_a):
     case.headers = {**(case.headers or {}), "Authorization": f"Token {_token(enterprise_a)}"}
     response = case.call_wsgi()
     case.validate_response(response, checks=(not_a_server_error,))
+
+
+# Hostile payloads (issue 9): every operation that takes a JSON body also gets the body the
+# generator made with each string turned into a lone surrogate, a body nested far past any
+# recursion limit, and a lone surrogate in the Idempotency-Key header. None may be a 5xx.
+# The Django test client sends the raw bytes (a JSON encoder cannot even produce the nesting)
+# and raises any server exception, so a 500 fails with its traceback.
+NESTED = ("[" * 50_000 + "]" * 50_000).encode()
+
+
+def _surrogated(value):
+    if isinstance(value, str):
+        return "\ud800" + value
+    if isinstance(value, dict):
+        return {k: _surrogated(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_surrogated(v) for v in value]
+    return value
+
+
+def _hostile_bodies(case) -> list[bytes]:
+    import json
+
+    bodies = [NESTED, b'{"a": "\\ud800"}']
+    if isinstance(case.body, dict | list):
+        # json.dumps escapes the surrogate as "\\ud800", exactly what an attacker sends.
+        bodies.append(json.dumps(_surrogated(case.body)).encode())
+    return bodies
+
+
+@schema.parametrize()
+@settings(
+    max_examples=max(1, MAX_EXAMPLES // 4),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    database=None,
+)
+def test_no_server_error_on_nested_and_surrogate_payloads(case, supervisor):
+    from django.test import Client
+
+    client = Client()
+    auth = {"HTTP_AUTHORIZATION": f"Token {_token(supervisor)}"}
+    method = case.method.upper()
+    if method in ("POST", "PUT", "PATCH") and (case.media_type or "application/json") == "application/json":
+        for body in _hostile_bodies(case):
+            response = client.generic(method, case.formatted_path, body, "application/json", **auth)
+            assert response.status_code < 500, (method, case.formatted_path, response.status_code)
+    response = client.generic(method, case.formatted_path, b"", HTTP_IDEMPOTENCY_KEY="k\udfff", **auth)
+    assert response.status_code < 500

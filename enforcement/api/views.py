@@ -5,7 +5,6 @@ their own authority, national staff everywhere; the enterprise sees its own case
 notice on and acts as the party; auditors read; everyone else gets 404 (the selectors
 return nothing for them)."""
 
-import csv
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -327,7 +326,7 @@ class CSVRenderer(renderers.BaseRenderer):
         import io
 
         buf = io.StringIO()
-        w = csv.writer(buf)
+        w = csvsafe.writer(buf)
         if isinstance(data, dict):
             for k, v in data.items():
                 w.writerow([k, v])

@@ -4,7 +4,6 @@ Supervisors run items, the roster, campaigns, frames and draws; inspectors see a
 their own inspections, declare their conflicts and recuse; auditors read. The public
 endpoints publish the item list, every draw (with its frame, streamed) and the results."""
 
-import csv
 import io
 
 from django.http import StreamingHttpResponse
@@ -19,7 +18,7 @@ from rest_framework.views import APIView
 from config.api import ApplicationError, NotFound, Pagination
 from inspections import conf, models, selectors, services
 from inspections.api import serializers as s
-from regulator import scoping
+from regulator import csvsafe, scoping
 from regulator import uscc as uscc_mod
 from regulator.idempotency import OPENAPI_HEADER as IDEMPOTENCY_HEADER
 from regulator.idempotency import idempotent
@@ -334,7 +333,7 @@ class CSVRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         # Only error bodies reach here; the results themselves are streamed by the view.
         buf = io.StringIO()
-        w = csv.writer(buf)
+        w = csvsafe.writer(buf)
         if isinstance(data, dict):
             for k, v in data.items():
                 w.writerow([_csv_cell(k), _csv_cell(v)])
@@ -347,7 +346,7 @@ class _Echo:
 
 
 def _csv_stream(qs):
-    w = csv.writer(_Echo())
+    w = csvsafe.writer(_Echo())
     yield "\ufeff"  # BOM: spreadsheet programs then read the Chinese names right
     yield w.writerow(s.PUBLIC_RESULT_FIELDS)
     for row in qs.iterator(chunk_size=2000):

@@ -110,3 +110,17 @@ def test_material_upload_refuses_a_polyglot(db, api, enterprise_a):
     assert response.status_code == 400, response.content
     assert "ZIP archive" in response.json()["errors"]["file"][0]
     assert app.materials.count() == 0
+
+
+def test_every_csv_export_goes_through_csvsafe():
+    """A guard that stays: a new export written with the plain csv module fails here."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for app in ("regulator", "credit", "licensing", "enforcement", "inspections", "complaints")
+        for path in (root / app).rglob("*.py")
+        if path.name != "csvsafe.py" and ("csv.writer(" in path.read_text() or "csv.DictWriter(" in path.read_text())
+    ]
+    assert offenders == []
