@@ -22,7 +22,15 @@ class CaseEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
-    list_display = ("number", "enterprise_name", "kind", "amount", "status", "performance_status", "decided_on")
+    list_display = (
+        "number",
+        "enterprise_name",
+        "kind",
+        "amount",
+        "status",
+        "performance_status",
+        "decided_on",
+    )
     list_filter = ("status", "kind", "performance_status", "authority")
     search_fields = ("number", "enterprise_name", "enterprise_uscc")
 

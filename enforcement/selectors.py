@@ -122,5 +122,18 @@ def public_penalties(
     return qs.order_by("-decided_on", "-id")
 
 
+def public_result(dec: Decision) -> str:
+    """The penalty imposed as published (处罚结果): the decision's own wording if given,
+    else its kind with the amount (CNY 30,000.00) or the period."""
+    if dec.content:
+        return dec.content
+    text = str(dec.get_kind_display())
+    if dec.amount is not None:
+        text = f"{text} CNY {dec.amount:,.2f}"
+    if dec.suspension_days:
+        text = f"{text} ({dec.suspension_days} d)"
+    return text
+
+
 def public_penalty_changes(*, since: dt.datetime) -> QuerySet[Decision]:
     return _published().filter(public_updated_at__gt=since).order_by("public_updated_at", "id")

@@ -324,15 +324,9 @@ class PublicPenalty(serializers.ModelSerializer):
         fields = PUBLIC_FIELDS
 
     def get_result(self, obj: Decision) -> str:
-        """The penalty imposed, as published (处罚结果): the decision's own wording if given."""
-        if obj.content:
-            return obj.content
-        text = str(obj.get_kind_display())
-        if obj.amount is not None:
-            text = f"{text} CNY {obj.amount}"
-        if obj.suspension_days:
-            text = f"{text} {obj.suspension_days} days"
-        return text
+        from enforcement.selectors import public_result
+
+        return public_result(obj)
 
     def get_superseded_by(self, obj: Decision) -> str | None:
         nxt = getattr(obj, "superseded_by", None)

@@ -565,7 +565,7 @@ def test_public_pages(client, published_world, ent_a):
     assert published_world["live"].number in html and published_world["gone"].number in html
     assert published_world["unpublished"].number not in html
     assert ent_a.legal_representative not in html
-    one = client.get(f"/public/penalties/{published_world['gone'].number}/")
-    assert one.status_code == 200 and "Annulled" in one.content.decode()
-    assert client.get(f"/public/penalties/{published_world['unpublished'].number}/").status_code == 404
+    one = client.get(f"/public/penalties/{published_world['gone'].pk}/")
+    assert one.status_code == 200 and "This decision was annulled on" in one.content.decode()
+    assert client.get(f"/public/penalties/{published_world['unpublished'].pk}/").status_code == 404
     assert client.get("/public/penalties/?kind=bogus&authority=ZZ&page=x").status_code == 200
