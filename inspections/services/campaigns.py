@@ -451,8 +451,8 @@ def campaign_draw(*, actor, campaign_id: int, seed_inputs: list[str]) -> Draw:
                     "",
                     "",
                     "",
-                    json.dumps([p for p, _n in postchecks.get(x["id"], [])]),
-                    json.dumps([n for _p, n in postchecks.get(x["id"], [])]),
+                    json.dumps([p for p, _n in postchecks[x["id"]]]) if x["id"] in postchecks else "[]",
+                    json.dumps([n for _p, n in postchecks[x["id"]]]) if x["id"] in postchecks else "[]",
                     "{}",
                 )
                 for x in selections
