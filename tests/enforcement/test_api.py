@@ -569,3 +569,13 @@ def test_public_pages(client, published_world, ent_a):
     assert one.status_code == 200 and "This decision was annulled on" in one.content.decode()
     assert client.get(f"/public/penalties/{published_world['unpublished'].pk}/").status_code == 404
     assert client.get("/public/penalties/?kind=bogus&authority=ZZ&page=x").status_code == 200
+
+
+@pytest.mark.django_db
+def test_chinese_messages(api, walk, ent_a, enterprise_a, clock):
+    case = walk(ent_a, CaseStatus.NOTICE_SENT, amount="100000")
+    clock.move_to(dt.datetime(2026, 3, 20, 9, tzinfo=SH))
+    resp = api(enterprise_a).post(
+        f"{BASE}/cases/{case.pk}/hearing-request/", {}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert resp.status_code == 400 and resp.json()["message"] == "要求听证的期限已于 2026-03-09 届满。"
