@@ -25,16 +25,6 @@ from regulator.idempotency import idempotent
 from regulator.models import Enterprise, Role
 from regulator.permissions import roles
 
-try:  # the kernel's spreadsheet-formula guard, if the kernel has it
-    from regulator.csvsafe import cell as _csv_cell  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on the kernel version
-
-    def _csv_cell(value):
-        # A cell starting with = + - @ (or tab / CR) is a formula to spreadsheet programs.
-        text = "" if value is None else str(value)
-        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 SUPERVISOR = roles("supervisor", read=("inspector",))
 SUPERVISOR_ONLY = roles("supervisor")
 INSPECTOR_OR_SUPERVISOR = roles("supervisor", "inspector")
@@ -336,7 +326,7 @@ class CSVRenderer(renderers.BaseRenderer):
         w = csvsafe.writer(buf)
         if isinstance(data, dict):
             for k, v in data.items():
-                w.writerow([_csv_cell(k), _csv_cell(v)])
+                w.writerow([k, v])
         return buf.getvalue().encode()
 
 
@@ -352,10 +342,7 @@ def _csv_stream(qs):
     for row in qs.iterator(chunk_size=2000):
         data = s.PublicResult(row).data
         yield w.writerow(
-            [
-                _csv_cell(" ".join(v) if isinstance(v, list) else v)
-                for v in (data[f] for f in s.PUBLIC_RESULT_FIELDS)
-            ]
+            [" ".join(v) if isinstance(v, list) else v for v in (data[f] for f in s.PUBLIC_RESULT_FIELDS)]
         )
 
 

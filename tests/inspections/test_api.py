@@ -297,3 +297,12 @@ def test_bad_input_is_400_not_500(api, world, supervisor):
     assert r.status_code in (400, 404)
     assert c.get("/api/v1/public/draws/999999/").status_code == 404
     assert c.get("/api/v1/public/draws/999999/frame/").status_code == 404
+
+
+def test_csv_cells_cannot_be_formulas(api, world, supervisor):
+    from regulator.models import Enterprise
+
+    Enterprise.objects.filter(pk=world["ent"].pk).update(name="=HYPERLINK(\"http://x\")")
+    _publish_via_api(api, world, supervisor)
+    text = b"".join(api().get("/api/v1/public/inspection-results/?format=csv").streaming_content).decode()
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
