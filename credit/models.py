@@ -294,6 +294,8 @@ class ObjectionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     UPHELD = "upheld", _("Upheld")
     REJECTED = "rejected", _("Rejected")
+    # The entry ended another way (withdrawn, expired) before the objection was answered.
+    MOOT = "moot", _("Closed: the entry was removed")
 
 
 class Objection(models.Model):

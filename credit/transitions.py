@@ -192,6 +192,15 @@ def transition(
                     kind=EntryKind.REVERSAL,
                     note=f"list entry {entry.pk} {removal_reason}",
                 )
+        if to == S.REMOVED and removal_reason != R.OBJECTION_UPHELD:
+            # An objection still pending has nothing left to decide: close it, so that it
+            # is neither answered later nor flagged overdue.
+            for pk in Objection.objects.filter(entry=entry, status=ObjectionStatus.PENDING).values_list(
+                "pk", flat=True
+            ):
+                case_transition(
+                    Objection, pk=pk, to=ObjectionStatus.MOOT, actor=actor, action="closed", reason=reason
+                )
         if to == S.PUBLISHED or frm == S.PUBLISHED:
             refresh_list_flags(account)
     return entry
@@ -232,9 +241,12 @@ def amend(
 # --- objections, repairs and grade records ------------------------------------------------
 
 OBJECTION_ALLOWED: dict[str, frozenset[str]] = {
-    ObjectionStatus.PENDING: frozenset({ObjectionStatus.UPHELD, ObjectionStatus.REJECTED}),
+    ObjectionStatus.PENDING: frozenset(
+        {ObjectionStatus.UPHELD, ObjectionStatus.REJECTED, ObjectionStatus.MOOT}
+    ),
     ObjectionStatus.UPHELD: frozenset(),
     ObjectionStatus.REJECTED: frozenset(),
+    ObjectionStatus.MOOT: frozenset(),
 }
 RS = RepairStatus
 REPAIR_ALLOWED: dict[str, frozenset[str]] = {

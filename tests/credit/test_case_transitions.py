@@ -30,6 +30,7 @@ PATHS = {
         ObjectionStatus.PENDING: [],
         ObjectionStatus.UPHELD: [ObjectionStatus.UPHELD],
         ObjectionStatus.REJECTED: [ObjectionStatus.REJECTED],
+        ObjectionStatus.MOOT: [ObjectionStatus.MOOT],
     },
     RepairRequest: {
         RepairStatus.SUBMITTED: [],
@@ -117,3 +118,14 @@ def test_repair_service_steps_write_events(ent_a, enterprise_a, supervisor, publ
         AuditEvent.objects.filter(object_type="credit.repairrequest").values_list("action", flat=True)
     )
     assert actions == {"credit.repair_filed", "credit.repair_accepted", "credit.repair_decided"}
+
+
+def test_withdrawing_an_objected_entry_closes_the_objection(ent_a, enterprise_a, supervisor, propose):
+    e = propose(ent_a, notify=True)
+    obj = services.objection_file(actor=enterprise_a, entry_id=e.pk, grounds="g")
+    services.list_entry_withdraw(actor=supervisor, entry_id=e.pk, reason="处罚决定撤销")
+    obj.refresh_from_db()
+    assert obj.status == ObjectionStatus.MOOT
+    assert list(obj.events.values_list("to_status", flat=True)) == ["pending", "moot"]
+    with pytest.raises(Conflict):
+        services.objection_decide(actor=supervisor, objection_id=obj.pk, upheld=True, answer="late")
