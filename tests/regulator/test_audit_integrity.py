@@ -186,6 +186,14 @@ needs_app_role = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _close_app_connection():
+    """The app alias's connection would keep the test database busy at teardown."""
+    yield
+    if "app" in connections:
+        connections["app"].close()
+
+
 def _as_app(sql):
     with transaction.atomic(using="app"), connections["app"].cursor() as cur:
         cur.execute("SET LOCAL lock_timeout = '2s'")
