@@ -72,6 +72,7 @@ def _history(rng, ent, quality, received_on, today, cal, definition, handler, n)
     )
     steps = [(Status.RECEIVED, "received", received_on, "")]
     pauses: list[sla.Pause] = []
+    # About 4% refused, mostly time-barred (§4.1).
     if rng.random() < 0.04:  # §4.1 grounds for refusal, one code each
         c.disputed_on = received_on - dt.timedelta(days=400 if c.category == "billing" else 800)
         c.reject_reason = RejectReason.TIME_BARRED if rng.random() < 0.6 else RejectReason.ALREADY_HANDLED
@@ -85,6 +86,7 @@ def _history(rng, ent, quality, received_on, today, cal, definition, handler, n)
         return c, steps, pauses
     c.accepted_on, c.status = accepted, Status.ACCEPTED
     steps.append((Status.ACCEPTED, "accepted", accepted, ""))
+    # About one complaint in eight waits for material from the complainant.
     if rng.random() < 0.12:  # material requested, arriving 1-5 working days later
         p0 = cal.add_working_days(accepted, rng.randint(0, 2))
         p1 = cal.add_working_days(p0, rng.randint(1, 5))
@@ -108,6 +110,7 @@ def _history(rng, ent, quality, received_on, today, cal, definition, handler, n)
             if rng.random() < 0.3:
                 c.status = Status.MEDIATING
                 steps.append((Status.MEDIATING, "mediating", responded, ""))
+    # A few complainants withdraw once the enterprise has contacted them.
     withdrawn = rng.random() < 0.03
     if closed <= today:
         c.status, c.closed_on = Status.CLOSED, closed
@@ -177,6 +180,7 @@ def load() -> str:
     today = timezone.localdate()
     first = (today.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
     # A few enterprises handle slowly: their timely rate falls below 95% (§4.2).
+    # Seeded: the same enterprises are slow on every run.
     quality = {e.pk: (0.80 if i % 9 == 4 else 0.995) for i, e in enumerate(ents)}
     made, n = [], 0
     day = first

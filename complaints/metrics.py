@@ -42,6 +42,7 @@ RECORD_FIELDS = (
 def public_records(
     *, months: list[dt.date] | None = None, enterprise: str = "", category: str = "", province: str = ""
 ) -> QuerySet[Complaint]:
+    # The same condition as transitions.contribution: records and rollups cannot drift.
     qs = Complaint.objects.filter(public_on__isnull=False, accepted_on__isnull=False)
     if months:
         qs = qs.filter(period__in=months)
@@ -92,6 +93,8 @@ def _meets(value: Decimal | None, name: str) -> bool | None:
 
 def measures(t: dict[str, int]) -> dict:
     """Volumes and the three indicators, each with numerator, denominator and target."""
+    # Denominators are the complaints that have a result, not all records: an open
+    # complaint is neither fast nor slow yet (it is untimely once overdue).
     fast = sla.rate(t["fast"], t["fast_known"])
     timely = sla.rate(t["timely"], t["timely_known"])
     sat = sla.satisfaction(t["rating_sum"], t["rated"])
@@ -129,6 +132,8 @@ def stats(
     *, months: list[dt.date], group_by: str = "", province: str = "", today: dt.date | None = None
 ) -> dict:
     """From the rollups: totals and, with ``group_by``, one entry per group."""
+    # At most (enterprises × categories × kinds) rows a month: the report's cost does
+    # not grow with the number of complaints.
     qs = Rollup.objects.filter(period__in=months)
     if province:
         qs = qs.filter(province=province)
@@ -158,6 +163,7 @@ def projection(total: dict[str, int], months: list[dt.date], today: dt.date | No
     end = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
     if not (start <= today < end):
         return None
+    # Today counts as elapsed: on the last day of the period the share is 1.
     share = Decimal((today - start).days + 1) / Decimal((end - start).days)
     p = sla.project(total["fast"], total["fast_known"], share)
     return {
@@ -178,6 +184,7 @@ def recompute(records: Iterable[dict], group_by: str = "") -> dict:
     groups: dict[str, dict[str, int]] = defaultdict(_zero)
     names: dict[str, str] = {}
     for r in records:
+        # The same arithmetic as transitions.contribution, from the published fields only.
         contrib = {
             "records": 1,
             "closed": int(bool(r["closed_on"])),

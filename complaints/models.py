@@ -59,6 +59,7 @@ class RejectReason(models.TextChoices):
 
 
 class Complaint(models.Model):
+    # The id shown in the public record; nothing personal can be derived from it.
     public_id = models.CharField(max_length=20, unique=True)
     # sha256 of the complainant's tracking code: the code itself is never stored, so a
     # copy of the database does not let anyone act as a complainant.
@@ -114,6 +115,7 @@ class Complaint(models.Model):
     # The date the complaint entered the public record (closed, or its answer time passed:
     # CFPB publishes after the response or 15 days, whichever first). Never cleared.
     public_on = models.DateField(null=True, blank=True)
+    # Stored rather than derived so the report indexes and rollups key on it directly.
     period = models.DateField()  # first day of the month received: the reporting period
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

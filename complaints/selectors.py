@@ -22,6 +22,7 @@ READERS = frozenset({Role.HANDLER, Role.SUPERVISOR, Role.AUDITOR, Role.ENTERPRIS
 
 def complaint_scope(actor, qs: QuerySet) -> QuerySet:
     qs = scoping.scope(actor, qs, enterprise="enterprise", province="province", roles=READERS)
+    # Enterprises see only what the centre forwarded to them (services.common).
     if scoping.role_of(actor) == Role.ENTERPRISE:
         qs = qs.filter(forwarded_on__isnull=False)
     return qs
@@ -56,6 +57,7 @@ def complaint_get(*, actor, complaint_id: int) -> Complaint:
 
 def sees_personal_data(actor, c: Complaint) -> bool:
     """Only the handler working the case sees the complainant's details in full."""
+    # Need to know: supervisors and auditors oversee the handling, not the person.
     return bool(getattr(actor, "is_authenticated", False)) and c.handler_id == actor.pk
 
 
@@ -104,6 +106,7 @@ def handler_detail(*, actor, months: list[dt.date]) -> list[dict]:
         province="province",
         roles=frozenset({Role.HANDLER, Role.SUPERVISOR, Role.AUDITOR}),
     )
+    # One grouped statement per report, not one per handler.
     rows = list(
         qs.values("handler_id", "handler__username")
         .annotate(

@@ -90,6 +90,8 @@ class Span:
             raise ValueError("a clock cannot be negative")
 
 
+# A day counts toward a clock when the unit counts it (every day for calendar
+# clocks, working days only for working-day clocks) and no pause covers it.
 def _counts(cal: Calendar, unit: str, pauses: Sequence[Pause], day: dt.date) -> bool:
     if unit == WORKING and not cal.is_working_day(day):
         return False
@@ -108,6 +110,8 @@ def deadline(
     no deadline until the complainant answers)."""
     cal = as_calendar(cal)
     ps = tuple(pauses)
+    # An open pause stops the clock for good until it is closed: no deadline exists
+    # while the centre waits for the complainant (Order 35 counts from complete materials).
     open_from = min((p.paused_on for p in ps if p.resumed_on is None), default=None)
     remaining, day = span.days, start
     limit = start + dt.timedelta(days=_MAX_SPAN_DAYS)
@@ -115,6 +119,7 @@ def deadline(
         day += dt.timedelta(days=1)
         if open_from is not None and day > open_from:
             return None
+        # Only a broken calendar (every day a holiday) gets here; refuse loudly.
         if day > limit:
             raise ValueError("no deadline within ten years: check the calendar")
         if _counts(cal, span.unit, ps, day):
@@ -132,6 +137,8 @@ def elapsed(
     """Counting days in (start, asof]: how much of a clock has been used by ``asof``."""
     cal = as_calendar(cal)
     ps = tuple(pauses)
+    # Walk day by day: spans are at most a few dozen days, and the calendar lookups
+    # are cached per year, so this stays cheap even in the sweep.
     count, day = 0, start
     while day < asof:
         day += dt.timedelta(days=1)
@@ -197,11 +204,15 @@ def clock_status(
     end = stopped_on or asof
     used = elapsed(cal, start, end, span.unit, ps)
     due = deadline(cal, start, span, ps)
+    # Decimal, not float: the at-risk threshold is compared exactly (0.8 × 5 = 4).
     share = Decimal(used) / Decimal(span.days) if span.days else Decimal(1)
+    # A stopped clock is judged once and for all; a running one by how much is used.
     if stopped_on is not None:
         state = MET if used <= span.days else MISSED
     elif used > span.days:
         state = BREACHED
+    # Breached is checked before paused: a clock that ran out before the pause began
+    # stays breached.
     elif any(p.resumed_on is None for p in ps):
         state = PAUSED
     elif share >= at_risk_share:
@@ -247,6 +258,8 @@ def judge(
     days = elapsed(cal, accepted_on, closed_on, definition.fast.unit, ps)
     fast = within(cal, accepted_on, closed_on, definition.fast, ps)
     timely = within(cal, accepted_on, closed_on, definition.timely, ps)
+    # §4.3 [D]: a complaint that had to be reopened was not handled fast, whatever the
+    # dates say; nor in time.
     if reopened and definition.reopened_not_fast:
         fast = timely = False
     return Outcome(fast=fast, timely=timely, handling_days=days, version=definition.version)
@@ -257,6 +270,7 @@ def judge(
 
 def rate(numerator: int, denominator: int) -> Decimal | None:
     """numerator / denominator to 4 places; None when there is nothing to measure."""
+    # No complaints is "no figure", not 0% or 100%: a target cannot be met or missed.
     if not denominator:
         return None
     return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"))
@@ -279,6 +293,8 @@ def project(
     share of the period elapsed (``expected_total`` overrides the volume estimate)."""
     if elapsed_share <= 0:
         return {"volume": expected_total, "rate": None}
+    # Linear extrapolation of the volume; the rate so far is the best estimate of the
+    # rate at the end of the period.
     volume = expected_total
     if volume is None:
         volume = int((Decimal(denominator) / min(elapsed_share, Decimal(1))).to_integral_value())

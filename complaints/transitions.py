@@ -19,6 +19,7 @@ from config.api import Conflict, NotFound
 from regulator import audit
 from regulator.audit import actor_fields
 
+# Statuses in which clocks run and the complainant may still act.
 S = Status
 OPEN = frozenset({S.RECEIVED, S.ACCEPTED, S.FORWARDED, S.RESPONDED, S.MEDIATING})
 ALLOWED: dict[str, frozenset[str]] = {
@@ -27,6 +28,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.FORWARDED: frozenset({S.RESPONDED, S.MEDIATING, S.CLOSED}),
     S.RESPONDED: frozenset({S.MEDIATING, S.CLOSED}),
     S.MEDIATING: frozenset({S.CLOSED}),
+    # Reopening takes a closed complaint back to mediation.
     S.CLOSED: frozenset({S.MEDIATING}),  # reopening (once, within the period: services)
     S.REJECTED: frozenset(),
 }
@@ -44,10 +46,14 @@ ROLLUP_FIELDS = ("records", "closed", "fast_known", "fast", "timely_known", "tim
 def contribution(c: Complaint) -> dict[str, int]:
     """What this complaint adds to its rollup bucket: exactly what the public record
     (selectors.public) shows about it, so the statistics recompute from the records."""
+    # Only accepted complaints enter the public record (a rejected one was never
+    # handled), and only once published (closed, or answer time passed).
     if c.public_on is None or c.accepted_on is None:
         return dict.fromkeys(ROLLUP_FIELDS, 0)
     return {
         "records": 1,
+        # closed_on and status move together (check constraint), so this equals the
+        # record's "closed_on is not empty".
         "closed": int(c.status == S.CLOSED),
         "fast_known": int(c.fast is not None),
         "fast": int(bool(c.fast)),
@@ -66,6 +72,7 @@ def apply_rollup(key: tuple, delta: dict[str, int]) -> None:
     """Add ``delta`` to one rollup row, creating it if needed, in one statement (INSERT ...
     ON CONFLICT DO UPDATE, on PostgreSQL and SQLite): concurrent closures of complaints in
     the same bucket add up instead of overwriting each other."""
+    # Most steps (forward, respond, mediate) change nothing public: no write at all.
     if not any(delta.values()):
         return
     table = Rollup._meta.db_table
@@ -82,6 +89,8 @@ def apply_rollup(key: tuple, delta: dict[str, int]) -> None:
 
 def move_rollup(before: tuple[tuple, dict], after: tuple[tuple, dict]) -> None:
     (k0, c0), (k1, c1) = before, after
+    # The bucket only changes if a complaint's month, enterprise, category, province
+    # or kind changes; none of the services does that today, but the delta stays right.
     if k0 == k1:
         apply_rollup(k0, {f: c1[f] - c0[f] for f in ROLLUP_FIELDS})
     else:
@@ -146,6 +155,8 @@ def change(
     under the lock, save, write the event (for a status change or any named step), the
     audit event and the rollup delta. Must be the only path that writes a complaint."""
     with transaction.atomic():
+        # SELECT ... FOR UPDATE: two concurrent steps on one complaint serialise here, and
+        # the second sees the first's status (exactly one of two closers wins).
         c = lock(complaint_id)
         frm = c.status
         if check is not None:
@@ -155,6 +166,7 @@ def change(
                 _("A complaint cannot go from %(frm)s to %(to)s.") % {"frm": frm, "to": to},
                 code="invalid_transition",
             )
+        # Contribution before and after, so the rollup moves by exactly this change.
         before, key0, con0 = snapshot(c), bucket(c), contribution(c)
         apply(c)
         if to is not None:

@@ -3,14 +3,13 @@ statistics (DESIGN.md, Public interface). No login; nothing personal, no free te
 record; a wrong tracking code is 404. Rates per client come from the kernel's throttles
 (regulator/throttles.py, scopes ``complaint_intake`` and ``complaint_tracking``)."""
 
-import csv
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, renderers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +19,8 @@ from complaints.api import serializers as s
 from complaints.models import Complaint
 from complaints.services.intake import PUBLIC
 from config.api import Pagination
+from regulator import csvsafe
+from regulator.parsers import SafeJSONParser
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -41,8 +42,9 @@ class _Echo:
 
 def _csv_response(rows, header, filename) -> StreamingHttpResponse:
     def stream():
-        w = csv.writer(_Echo())
-        yield "\ufeff"  # BOM: spreadsheet programs read the Chinese names right
+        w = csvsafe.writer(_Echo())
+        # BOM for spreadsheet programs; the rows are streamed, never held in memory.
+        yield "\ufeff"
         yield w.writerow(header)
         for row in rows:
             yield w.writerow(["" if row.get(f) is None else row[f] for f in header])
@@ -61,8 +63,9 @@ class _Public:
 class IntakeApi(_Public, APIView):
     """File a complaint. Answers the tracking code once: keep it to follow the complaint."""
 
+    # Per client address, in the cache: floods of intakes are refused with 429.
     throttle_scope = "complaint_intake"
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         request={"multipart/form-data": s.ComplaintIntakeInput, "application/json": s.ComplaintIntakeInput},
@@ -84,6 +87,8 @@ def _tracked(code: str) -> Complaint:
     return Complaint.objects.select_related("enterprise").prefetch_related("events", "pauses").get(pk=pk)
 
 
+# The tracking scope also limits guessing: a client trying codes gets 429 quickly,
+# and 128-bit codes make a hit hopeless anyway.
 class TrackApi(_Public, APIView):
     """Progress of one complaint, by its tracking code."""
 
@@ -104,6 +109,7 @@ class _TrackStep(_Public, APIView):
     def post(self, request, code: str):
         data = self.input_class(data=request.data)
         data.is_valid(raise_exception=True)
+        # The code alone authorises the complainant's own steps; services check the state.
         c = services.get_by_code(code)
         self.act(c.pk, dict(data.validated_data))
         return Response(s.ComplaintTrackOutput(_tracked(code)).data)
@@ -113,7 +119,7 @@ class TrackMaterialApi(_TrackStep):
     """Supply the material asked for: the paused clocks resume."""
 
     input_class = s.ComplaintMaterialInput
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         request={
@@ -178,8 +184,11 @@ class PublicRecordApi(_Public, generics.GenericAPIView):
         v = q.validated_data
         months = selectors.parse_period(v["period"])[1] if v["period"] else None
         qs = metrics.public_records(
-            months=months, enterprise=v["enterprise"], category=v["category"], province=v["province"]
-        ).select_related(None)
+            months=months,
+            enterprise=v["enterprise"],
+            category=v["category"],
+            province=v["province"],
+        ).select_related(None)  # name and USCC come as annotations: no join objects built
         if request.accepted_renderer.format == "csv":
             rows = (metrics.record_row(c) for c in qs[: conf.get("COMPLAINTS_CSV_MAX_ROWS")].iterator(2000))
             return _csv_response(rows, metrics.RECORD_FIELDS, "complaints.csv")

@@ -17,6 +17,8 @@ def mask_name(name: str) -> str:
     return (name[:1] + "*" * (len(name) - 1)) if name else ""
 
 
+# Mainland mobile numbers are 11 digits: the first 3 (carrier) and last 4 stay,
+# as on operators' own bills.
 def mask_phone(phone: str) -> str:
     digits = re.sub(r"\D", "", phone or "")
     if len(digits) < 7:
@@ -33,6 +35,7 @@ def mask_email(email: str) -> str:
 
 # --- input ----------------------------------------------------------------------------------
 
+# Loose on purpose: landlines with area codes and +86 mobiles are both accepted.
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,30}$")
 
 
@@ -57,6 +60,7 @@ class ComplaintIntakeInput(serializers.Serializer):
             raise serializers.ValidationError(_("Enter a telephone number."))
         return value
 
+    # The respondent is required (§4.1: both parties' details).
     def validate(self, attrs):
         if not (attrs.get("enterprise_uscc") or attrs.get("licence_number")):
             raise serializers.ValidationError(
@@ -303,6 +307,7 @@ class ComplaintTrackOutput(serializers.Serializer):
         ]
 
 
+# Field by field what DESIGN.md's public table promises, and nothing else.
 class ComplaintPublicRecordOutput(serializers.Serializer):
     """One public complaint record (DESIGN.md): no complainant data, no free text."""
 

@@ -15,6 +15,8 @@ from regulator.idempotency import OPENAPI_HEADER as IDEMPOTENCY_HEADER
 from regulator.idempotency import idempotent
 from regulator.permissions import roles
 
+# Handlers work complaints; supervisors, auditors and enterprises read (scoped by
+# the selectors); officers and inspectors have no business here.
 READ = roles("handler", read=("supervisor", "enterprise"))
 HANDLER_ONLY = roles("handler", auditor=False)
 ENTERPRISE_ONLY = roles("enterprise", auditor=False)
@@ -23,6 +25,7 @@ ANY_USER = roles("handler", "supervisor", "officer", "inspector", "auditor", "en
 
 
 def _detail(request, c, code=status.HTTP_200_OK) -> Response:
+    # Re-read through the selector: the answer is scoped like any read, with events.
     c = selectors.complaint_get(actor=request.user, complaint_id=c.pk) if hasattr(c, "pk") else c
     return Response(s.ComplaintDetailOutput(c, context={"full_for": request.user.pk}).data, status=code)
 
@@ -52,6 +55,7 @@ class ComplaintListApi(generics.GenericAPIView):
         responses={201: s.ComplaintIntakeOutput},
         parameters=[IDEMPOTENCY_HEADER],
     )
+    # A retried telephone intake must not record the complaint twice.
     @idempotent("complaints.intake.staff")
     def post(self, request):
         scoping.require_role(request.user, "handler")
@@ -176,6 +180,7 @@ class StaffStatsApi(APIView):
         q.is_valid(raise_exception=True)
         v = q.validated_data
         label, months = selectors.parse_period(v["period"])
+        # Provincial staff see their province whatever they ask for.
         where = scoping.jurisdiction(request.user)  # None for national staff
         province = where or v["province"]
         out = metrics.stats(months=months, group_by=v["group_by"], province=province, today=_today())

@@ -21,6 +21,8 @@ def require_handler(actor, c: Complaint) -> None:
     """Handlers act on complaints of their authority's appeal centre (§4.1 venue: the
     operator's province); national handlers (the 12300 centre) everywhere. String actors
     (sweeps, the complainant through the tracking code) are checked by their callers."""
+    # String actors: "complainant" (holder of the tracking code, checked by the
+    # caller) and "sweep".
     if not getattr(actor, "is_authenticated", False):
         return
     if scoping.role_of(actor) not in HANDLERS:
@@ -30,6 +32,8 @@ def require_handler(actor, c: Complaint) -> None:
 
 def require_enterprise(actor, c: Complaint) -> None:
     """An enterprise user answers only complaints forwarded to its own enterprise."""
+    # Forwarding is what puts a complaint before the enterprise; before that it is the
+    # centre's business alone.
     if (
         scoping.role_of(actor) != Role.ENTERPRISE
         or actor.enterprise_id != c.enterprise_id
@@ -68,6 +72,8 @@ def _start(c: Complaint, event: str) -> dt.date | None:
 def recompute_deadlines(c: Complaint, pauses: list[sla.Pause] | None = None) -> None:
     """Deadlines of the clocks that have started, from the policy in force and the stored
     pauses; the policy and calendar versions used go with them (DESIGN.md, Cross-cutting)."""
+    # Always from the stored pauses: a deadline is never shifted in place, so a policy
+    # change recomputes it correctly (sla.py).
     ps = pauses_of(c) if pauses is None else pauses
     cal = calendar.current()
     policy = clocks_for(c.kind)
@@ -82,6 +88,8 @@ def recompute_deadlines(c: Complaint, pauses: list[sla.Pause] | None = None) -> 
 def judge(c: Complaint, closed_on: dt.date) -> None:
     """Fast and timely for a closing complaint, stamped with the definition's version.
     Withdrawn complaints get no result: the complainant ended them, not the handling."""
+    # Closed on the same Shanghai date the handler acts: dates, not instants, as
+    # working-day deadlines are defined on dates (DESIGN.md, Time).
     out = sla.judge(
         calendar.current(),
         definition(),
@@ -122,6 +130,8 @@ def month_start(day: dt.date) -> dt.date:
 
 # --- attachments ------------------------------------------------------------------------
 
+# Magic bytes of the accepted types: a renamed executable is refused whatever its
+# name or declared type.
 _SIGNATURES = {
     "application/pdf": (b"%PDF-",),
     "image/jpeg": (b"\xff\xd8\xff",),
@@ -148,6 +158,7 @@ def check_files(files: list, existing: int = 0) -> None:
         if f.size > max_bytes:
             errors.append(_("%(name)s is larger than %(max)d bytes.") % {"name": f.name, "max": max_bytes})
             continue
+        # Read the head and rewind, so saving later stores the whole file.
         head = f.read(16)
         f.seek(0)
         if sniff(head) not in allowed:
@@ -156,6 +167,7 @@ def check_files(files: list, existing: int = 0) -> None:
         raise ApplicationError(_("Invalid attachments."), errors={"attachments": errors})
 
 
+# Stored with a digest so that a later dispute over what was sent can be settled.
 def save_files(c: Complaint, files: list, uploaded_by: str) -> list[Attachment]:
     out = []
     for f in files:

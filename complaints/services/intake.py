@@ -52,6 +52,7 @@ def resolve_respondent(*, uscc_code: str, licence_number: str) -> Enterprise:
                 errors={"enterprise_uscc": [_("No registered enterprise has this code.")]},
             )
         return ent
+    # The licence register belongs to licensing, which complaints may not import.
     path = conf.get("COMPLAINTS_LICENCE_RESOLVER")
     found = import_string(path)(licence_number) if (path and licence_number) else None
     ent = Enterprise.objects.filter(uscc=found).first() if found else None
@@ -86,6 +87,8 @@ def complaint_intake(
 
     Staff intake is for handlers, who take the case (they work it). The public files with
     the actor PUBLIC, channel web, received now."""
+    # Staff record complaints received by telephone, letter or in person, with the
+    # time they were received; the public files through the web, received now.
     staff = getattr(actor, "is_authenticated", False)
     if staff:
         scoping.require_role(actor, Role.HANDLER)
@@ -97,6 +100,7 @@ def complaint_intake(
         errors["received_at"] = [_("Times must carry a time zone.")]
     elif received_at > now + dt.timedelta(minutes=5):
         errors["received_at"] = [_("In the future.")]
+    # Order 35: the appeal states how to reach the appellant; one channel suffices.
     if not (complainant_phone or complainant_email):
         errors["complainant_phone"] = [_("Give a telephone number or an e-mail address.")]
     received_on = common.local_date(received_at) if "received_at" not in errors else now.date()
@@ -108,6 +112,7 @@ def complaint_intake(
         first_raised_on = None
     if errors:
         raise ApplicationError(_("Invalid input."), errors=errors)
+    # Checked before anything is written: a bad respondent or file saves nothing.
     ent = resolve_respondent(uscc_code=enterprise_uscc, licence_number=licence_number)
     common.check_files(files)
     if staff:
@@ -136,6 +141,7 @@ def complaint_intake(
             handler=actor if staff else None,
             period=common.month_start(received_on),
         )
+        # The acceptance clock starts on receipt (§4.1: 5 working days).
         common.recompute_deadlines(c, pauses=[])
         c.save()
         label = actor if staff else PUBLIC

@@ -54,6 +54,7 @@ def _recipients(c: Complaint) -> list:
     """The handler working the case (else every handler of the centre) and the centre's
     supervisors; the 12300 centre's (MIIT) supervisors when the province has none."""
     users = get_user_model().objects.filter(is_active=True)
+    # Nobody has the case yet (public intake): the whole centre is responsible.
     handlers = [c.handler] if c.handler_id else list(users.filter(role=Role.HANDLER, authority_id=c.province))
     supervisors = list(users.filter(role=Role.SUPERVISOR, authority_id=c.province)) or list(
         users.filter(role=Role.SUPERVISOR, authority_id="MIIT")
@@ -70,6 +71,7 @@ def _email(notification_ids: list[int]) -> None:
     """After commit: e-mail through Django's mail settings; a failed send leaves
     ``emailed_at`` empty (the in-app notification stands) and is logged."""
     for n in Notification.objects.filter(pk__in=notification_ids).select_related("recipient"):
+        # A user without an e-mail address still has the in-app notification.
         if not n.recipient.email:
             continue
         try:
@@ -84,6 +86,7 @@ def _alert(c: Complaint, clock: str, level: str, due_on: dt.date | None) -> int 
     """Create the alert for this threshold once and notify; None when an earlier (or a
     concurrent) run already did: the unique key decides, not a read before the write."""
     with transaction.atomic():
+        # Savepoint: a duplicate alert rolls back alone, not the sweep's transaction.
         try:
             with transaction.atomic():
                 alert = SlaAlert.objects.create(
@@ -108,6 +111,7 @@ def _alert(c: Complaint, clock: str, level: str, due_on: dt.date | None) -> int 
         audit.record(
             actor=SWEEP, action=f"complaints.sla_{level}", obj=c, after={"clock": clock, "due_on": due_on}
         )
+        # Mail only after commit: a rolled-back alert never sends mail.
         transaction.on_commit(lambda: _email(ids))
     return len(rows)
 
@@ -125,6 +129,7 @@ def sweep_sla(*, today: dt.date | None = None, batch: int = 2000) -> dict:
         .order_by("pk")
     )
     last = 0
+    # Keyset batches: constant memory however many complaints are open.
     while True:
         rows = list(open_qs.filter(pk__gt=last)[:batch])
         if not rows:
@@ -137,6 +142,8 @@ def sweep_sla(*, today: dt.date | None = None, batch: int = 2000) -> dict:
             if c.clock_version != policy["version"] or c.calendar_version != cal.version:
                 # A policy or calendar change: recompute over the same pauses (sla.py).
                 common.recompute_deadlines(c, pauses)
+                # Compare-and-set on the status: a complaint that moved meanwhile keeps the
+                # deadlines its own step computed.
                 Complaint.objects.filter(pk=c.pk, status=c.status).update(
                     accept_due_on=c.accept_due_on,
                     respond_due_on=c.respond_due_on,
@@ -246,6 +253,7 @@ def sweep_credit_feed(*, today: dt.date | None = None, period: str | None = None
         q_end = q_end - dt.timedelta(days=q_end.day)
         if today < q_end + dt.timedelta(days=int(conf.get("COMPLAINTS_CREDIT_FEED_DELAY_DAYS"))):
             return 0
+    # Cheap pre-filter; the unique key below is what guarantees once.
     done = set(CreditFeed.objects.filter(period=period).values_list("enterprise_id", flat=True))
     posted = 0
     for row in quarter_below_target(period):
@@ -261,6 +269,7 @@ def sweep_credit_feed(*, today: dt.date | None = None, period: str | None = None
             )
             if not created:
                 continue
+            # Same transaction as the CreditFeed row: both or neither.
             credit_services.complaint_timeliness_post(
                 actor=SWEEP, enterprise=ent, period=period, source_ref=ref
             )

@@ -24,6 +24,8 @@ def time_barred(c: Complaint) -> bool:
     the day the appeal was received (the bars are settings)."""
     if c.disputed_on is None:
         return False
+    # Calendar months (add_months clamps Jan 31 + 1 month to Feb 28); a dispute exactly
+    # 5 months old on the day of receipt is still in time.
     bars = conf.get("COMPLAINTS_TIME_BAR_MONTHS")
     months = bars["billing"] if c.category == Category.BILLING else bars["other"]
     return add_months(c.disputed_on, int(months)) < c.received_on
@@ -60,7 +62,10 @@ def complaint_accept(*, actor, complaint_id: int, reason: str = "") -> Complaint
             )
 
     def apply(c: Complaint) -> None:
+        # §4.1: acceptance starts the 30-day answer clock (complete materials).
         c.accepted_on = common.today()
+        # The handler who accepts works the case unless it was assigned: the one person
+        # who sees the complainant's details in full.
         if c.handler_id is None and getattr(actor, "is_authenticated", False):
             c.handler = actor
         common.recompute_deadlines(c)
@@ -108,6 +113,7 @@ def complaint_reject(*, actor, complaint_id: int, reject_reason: str, reason: st
 
 def complaint_forward(*, actor, complaint_id: int, reason: str = "") -> Complaint:
     def apply(c: Complaint) -> None:
+        # Forwarding starts the enterprise's clock (10 days [D] / 10 working days §4.2).
         c.forwarded_on = common.today()
         common.recompute_deadlines(c)
 
@@ -132,6 +138,7 @@ def complaint_respond(*, actor, complaint_id: int, response: str) -> Complaint:
         require(actor, c)
 
     def apply(c: Complaint) -> None:
+        # The enterprise's answer stops its clock; the centre still answers the complainant.
         c.responded_on = common.today()
         c.enterprise_response = response
 
@@ -172,9 +179,11 @@ def complaint_close(*, actor, complaint_id: int, outcome: str, resolution: str =
 
     def apply(c: Complaint) -> None:
         day = common.today()
+        # Closing ends any pause the same day, so no open pause outlives the complaint.
         _close_pause(c, day)
         c.outcome, c.resolution, c.closed_on = outcome, resolution, day
         common.judge(c, day)
+        # Public from the day it closes, unless already public (answer time passed).
         c.public_on = c.public_on or day
 
     return transition(
@@ -240,6 +249,7 @@ def complaint_reopen(*, actor, complaint_id: int, reason: str) -> Complaint:
             raise Conflict(_("The period for reopening has passed."), code="reopen_period")
 
     def apply(c: Complaint) -> None:
+        # Counted, never reset: the limit of one reopening holds across cycles.
         c.reopen_count += 1
         c.outcome, c.closed_on = "", None
         d = common.definition()
@@ -270,6 +280,8 @@ def complaint_request_material(*, actor, complaint_id: int, request: str) -> Com
             raise Conflict(_("Material has already been requested."), code="already_paused")
 
     def apply(c: Complaint) -> None:
+        # The unique partial index allows one open pause per complaint, so a race between
+        # two requests cannot open two.
         ComplaintPause.objects.create(complaint=c, paused_on=common.today(), request=request)
         c.paused = True
         common.recompute_deadlines(c)
@@ -299,6 +311,7 @@ def complaint_supply_material(
         common.check_files(files, existing=c.attachments.count())
 
     def apply(c: Complaint) -> None:
+        # Material arriving resumes every clock from this day on.
         _close_pause(c, common.today())
         common.save_files(c, files, uploaded_by="complainant")
         common.recompute_deadlines(c)
@@ -374,6 +387,8 @@ def get_by_code(code: str) -> Complaint:
     """The complaint a tracking code opens; a wrong code is 404 (never says more)."""
     from complaints.services.intake import hash_code
 
+    # Looked up by hash: the comparison is in the database index, and the code never
+    # appears in a query log.
     c = Complaint.objects.filter(tracking_hash=hash_code(code or "")).only("pk").first()
     if c is None:
         raise NotFound(_("Not found."))

@@ -174,7 +174,7 @@ def test_enterprise_sees_only_forwarded(ent_a, make_complaint, enterprise_a, api
 
 
 @pytest.mark.parametrize("persona", ALL)
-def test_access_notifications(persona, as_persona):
+def test_access_notifications(persona, as_persona, db):
     _user, client = as_persona(persona)
     _check(client.get("/api/v1/complaints/notifications/"), DENIED if persona == "anon" else 200)
 
