@@ -136,6 +136,8 @@ def load() -> str:
     party = u["enterprise"].enterprise
     pool = ents[150:200]
 
+    # Each block below leaves cases in the states it names; together they cover every state
+    # of CaseStatus, which load() checks and reports.
     # Before the notice: opened, investigating, withdrawn.
     _case(u, pool[0], 0)
     services.case_investigate(actor=s, case_id=_case(u, pool[1], 1).pk)

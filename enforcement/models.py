@@ -47,6 +47,7 @@ class Case(models.Model):
     licence = models.ForeignKey(
         "licensing.Licence", null=True, blank=True, on_delete=models.PROTECT, related_name="penalty_cases"
     )
+    # Where the case came from (issue 12 §1); with source_ref it makes opening idempotent.
     source_kind = models.CharField(max_length=16, choices=SourceKind.choices)
     source_ref = models.CharField(max_length=200, blank=True)
     facts = models.TextField()
@@ -54,6 +55,7 @@ class Case(models.Model):
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPENED)
     officers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="CaseOfficer", related_name="+")
     opened_on = models.DateField()
+    # §7 [R, Art 60]: 90 days from opening, moved only by a recorded extension.
     decision_due_on = models.DateField()
     decision_overdue_flagged_at = models.DateTimeField(null=True, blank=True)
     # Notice of the intended penalty (告知): what, why, and the party's rights.
@@ -61,7 +63,9 @@ class Case(models.Model):
     notice_text = models.TextField(blank=True)
     intended_kind = models.CharField(max_length=16, blank=True)
     intended_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # Fixed at the notice: whether the intended penalty lets the party ask for a hearing.
     hearing_right = models.BooleanField(default=False)
+    # The end of the party's period to reply or ask for a hearing (5 working days, §7).
     reply_due_on = models.DateField(null=True, blank=True)
     # Hearing (听证), when requested.
     hearing_requested_at = models.DateTimeField(null=True, blank=True)
@@ -74,6 +78,7 @@ class Case(models.Model):
     hearing_notified_on = models.DateField(null=True, blank=True)
     hearing_record = models.TextField(blank=True)
     closed_reason = models.TextField(blank=True)
+    # DESIGN.md: a deadline stores the calendar version it was computed with.
     calendar_version = models.CharField(max_length=32, blank=True)
     created_by = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -106,6 +111,7 @@ class Case(models.Model):
         return f"case #{self.pk} {self.enterprise_id} {self.status}"
 
 
+# The enforcement officers of a case (§7: at least two investigate it).
 class CaseOfficer(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -180,6 +186,7 @@ class Evidence(models.Model):
     """An evidence file: bytes in storage (never in the database), hash and metadata here."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
+    # The storage name is derived from the content hash (services.cases.evidence_add).
     file = models.FileField(upload_to="enforcement/evidence/%Y/%m/", max_length=300)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
@@ -192,6 +199,7 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "evidence"
+        # The same file uploaded twice to one case is one piece of evidence.
         constraints = [models.UniqueConstraint(fields=["case", "sha256"], name="enf_evidence_once_per_case")]
 
     def __str__(self) -> str:
@@ -230,6 +238,7 @@ class AnnulmentKind(models.TextChoices):
     COURT = "court", _("Court judgment")
 
 
+# Locked row per authority and year: numbers are handed out one at a time, never twice.
 class DecisionNumberSequence(models.Model):
     """Per authority per year sequence of decision document numbers; rows are locked."""
 
@@ -247,6 +256,7 @@ class DecisionNumberSequence(models.Model):
 class Decision(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
     authority = models.ForeignKey("regulator.Authority", on_delete=models.PROTECT, related_name="+")
+    # Document number parts: unique per authority and year (issue 12 §2).
     year = models.PositiveIntegerField()
     sequence = models.PositiveIntegerField()
     number = models.CharField(max_length=60)
@@ -254,9 +264,11 @@ class Decision(models.Model):
     kind = models.CharField(max_length=16, choices=PenaltyKind.choices, blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     suspension_days = models.PositiveIntegerField(null=True, blank=True)
+    # Only for a revocation: the licence it revokes (the case's licence).
     licence = models.ForeignKey(
         "licensing.Licence", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # 处罚名称, published (§7 双公示 fields).
     title = models.CharField(max_length=200)
     reasons = models.TextField()
     legal_basis = models.TextField()
@@ -277,6 +289,7 @@ class Decision(models.Model):
     performance_due_on = models.DateField(null=True, blank=True)
     performed_on = models.DateField(null=True, blank=True)
     performance_note = models.TextField(blank=True)
+    # §7: late-payment surcharge as of ``surcharge_as_of`` (fixed when payment is recorded).
     surcharge_due = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     surcharge_as_of = models.DateField(null=True, blank=True)
     # §2.1: listed within 30 days of the decision; the sweep flags a late one.
@@ -286,6 +299,7 @@ class Decision(models.Model):
     publish_due_on = models.DateField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     publication_late_flagged_at = models.DateTimeField(null=True, blank=True)
+    # An annulled decision stays published, marked (§7 双公示; issue 12 §4).
     annulment_kind = models.CharField(max_length=20, choices=AnnulmentKind.choices, blank=True)
     annulment_ref = models.CharField(max_length=200, blank=True)
     annulled_on = models.DateField(null=True, blank=True)
@@ -317,14 +331,17 @@ class Decision(models.Model):
                 fields=["case"], name="enf_decision_one_live", condition=Q(status__in=["made", "delivered"])
             ),
             models.CheckConstraint(condition=Q(status__in=DecisionStatus.values), name="enf_decision_status"),
+            # A no-penalty decision carries no kind or amount; a penalty always a kind.
             models.CheckConstraint(
                 condition=Q(outcome="no_penalty", kind="", amount__isnull=True)
                 | (Q(outcome="penalty") & Q(kind__in=PenaltyKind.values)),
                 name="enf_decision_outcome_kind",
             ),
+            # Money penalties name a positive sum.
             models.CheckConstraint(
                 condition=~Q(kind__in=["fine", "confiscation"]) | Q(amount__gt=0), name="enf_decision_amount"
             ),
+            # A revocation names the licence it revokes.
             models.CheckConstraint(
                 condition=~Q(kind="revocation") | Q(licence__isnull=False),
                 name="enf_decision_revocation_licence",
@@ -378,6 +395,7 @@ class EffectStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The outbox between a decision and the other apps (services.effects).
 class Effect(models.Model):
     """An outbox row: one effect of one decision on another app. The unique constraint makes
     each effect happen at most once per decision; it is marked done in the same transaction

@@ -89,6 +89,7 @@ def public_penalty(request, pk: int):
 
 def portal_section(enterprise) -> dict:
     """The enterprise page's section: its published penalty decisions, newest first."""
+    # One row more than shown tells whether to link to the full list.
     found = list(selectors.public_penalties().filter(enterprise_uscc=enterprise.uscc)[: SECTION_ROWS + 1])
     return {
         "order": 30,

@@ -15,6 +15,7 @@ from regulator import uscc as uscc_mod
 from regulator.models import Role
 
 # The party sees decisions once delivered (a decision not yet delivered is not in force).
+# Annulled and superseded ones stay visible to the party: they were served on it.
 PARTY_DECISIONS = [DecisionStatus.DELIVERED, DecisionStatus.SUPERSEDED, DecisionStatus.ANNULLED]
 
 
@@ -65,6 +66,7 @@ def decision_get(*, actor, decision_id: int) -> Decision:
 def evidence_get(*, actor, case_id: int, evidence_id: int) -> Evidence:
     """Evidence is for the handling staff and auditors, never the public or the party."""
     if scoping.role_of(actor) == Role.ENTERPRISE:
+        # Evidence may name informants or hold third parties' data: staff only.
         raise NotFound(_("Not found."))
     cases = case_scope(actor, Case.objects.filter(pk=case_id)).values("pk")
     ev = Evidence.objects.filter(case_id__in=cases, pk=evidence_id).first()
@@ -82,6 +84,8 @@ def _published() -> QuerySet[Decision]:
     )
 
 
+# Everything public reads these two querysets: published penalty decisions only, whatever
+# their later fate (annulled and superseded ones stay, marked).
 def public_penalties(
     *,
     q: str = "",
@@ -115,6 +119,7 @@ def public_penalties(
     q = (q or "").strip()
     if q:
         code = uscc_mod.normalise(q)
+        # A whole USCC is an exact, indexed match; anything else is a fragment search.
         if len(code) == 18 and code.isalnum() and code.isascii():
             qs = qs.filter(enterprise_uscc=code)
         else:

@@ -3,6 +3,8 @@
 from celery import shared_task
 
 
+# Services are imported inside the tasks: enforcement.services imports this module lazily
+# too, and a task module must stay importable by a worker before Django apps are ready.
 @shared_task
 def effect_run(effect_id: int) -> str:
     from enforcement import services

@@ -25,6 +25,8 @@ from regulator import audit
 from regulator.audit import actor_fields
 
 C = CaseStatus
+# The hearing branch is entered only by the party's request; a decision after a requested
+# hearing must wait for it to be held. Closed and withdrawn are final.
 CASE_ALLOWED: dict[str, frozenset[str]] = {
     C.OPENED: frozenset({C.INVESTIGATING, C.WITHDRAWN}),
     C.INVESTIGATING: frozenset({C.NOTICE_SENT, C.DECIDED, C.WITHDRAWN}),
@@ -44,6 +46,7 @@ UNDECIDED = frozenset(
 )
 
 D = DecisionStatus
+# Nothing returns to "made": a delivered decision is changed only by another decision.
 DECISION_ALLOWED: dict[str, frozenset[str]] = {
     D.MADE: frozenset({D.DELIVERED, D.SUPERSEDED}),
     D.DELIVERED: frozenset({D.SUPERSEDED, D.ANNULLED}),
@@ -130,6 +133,7 @@ def case_transition(
                 _("A case cannot go from %(frm)s to %(to)s.") % {"frm": frm, "to": to},
                 code="invalid_transition",
             )
+        # Rules that depend on the row (dates, officers) are checked under the lock.
         if check is not None:
             check(case)
         before = case_snapshot(case)

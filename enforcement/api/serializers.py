@@ -19,6 +19,7 @@ from enforcement.models import (
     SourceKind,
 )
 
+# Amounts as exact decimals, bounded so that no input overflows the column (a 400, not a 500).
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0, "max_value": 10**12 - 1}
 
 
@@ -169,6 +170,8 @@ class PenaltyCaseDetailOutput(PenaltyCaseOutput):
         return [a.user.username for a in obj.assignments.all()]
 
 
+# The party's view: no facts file, officers, evidence, events or hearing record (those
+# may name informants and staff); the notice text is addressed to it, so it is shown.
 class PenaltyPartyCaseOutput(PenaltyCaseOutput):
     defences = PenaltyDefenceOutput(many=True)
     decisions = PenaltyDecisionOutput(many=True)
@@ -289,6 +292,7 @@ class PenaltyEvidenceInput(serializers.Serializer):
 
 # --- public (双公示) ------------------------------------------------------------------------
 
+# §7 双公示 penalty fields [F S31], and nothing else: no people, no evidence, no file.
 PUBLIC_FIELDS = [
     "number",
     "title",
@@ -340,6 +344,7 @@ class PublicPenaltyChange(PublicPenalty):
     class Meta(PublicPenalty.Meta):
         fields = [*PUBLIC_FIELDS, "change", "updated_at"]
 
+    # "added" when first published after ``since``; annulled and superseded say so.
     def get_change(self, obj: Decision) -> str:
         if obj.annulled:
             return "annulled"
@@ -348,6 +353,7 @@ class PublicPenaltyChange(PublicPenalty):
         return "added" if obj.published_at > self.context["since"] else "changed"
 
 
+# Each filter is shape-checked here: a bad value is a 400 with the field named.
 class PublicPenaltyQuery(serializers.Serializer):
     q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     authority = serializers.RegexField(r"^(MIIT|miit|\d{2})$", required=False, allow_blank=True, default="")

@@ -5,7 +5,6 @@ their own authority, national staff everywhere; the enterprise sees its own case
 notice on and acts as the party; auditors read; everyone else gets 404 (the selectors
 return nothing for them)."""
 
-
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -54,6 +53,7 @@ class CaseListApi(generics.ListAPIView):
     )
     @idempotent("enforcement.case.open")
     def post(self, request):
+        # Opening by hand is for handlers; inspections and complaints call case_open directly.
         if scoping.role_of(request.user) not in (Role.SUPERVISOR, Role.OFFICER):
             raise NotFound(_("Not found."))
         data = s.PenaltyCaseInput(data=request.data)
@@ -92,6 +92,7 @@ class CaseDetailApi(APIView):
     @extend_schema(responses=s.PenaltyCaseDetailOutput)
     def get(self, request, pk: int):
         case = selectors.case_get(actor=request.user, case_id=pk)
+        # The party sees the notice, its own defences and its decisions, not the file.
         out = s.PenaltyPartyCaseOutput if _party(request.user) else s.PenaltyCaseDetailOutput
         return Response(out(case).data)
 
@@ -102,6 +103,8 @@ def _render_case(request, case: Case) -> Response:
     return Response(out(case).data)
 
 
+# One endpoint per step would be twelve near-identical views; the step name picks the input
+# serializer and the one service it calls, and unknown steps are 404 like unknown paths.
 class CaseActionApi(APIView):
     """One step of a case by its handlers: investigate, notice, schedule-hearing,
     hold-hearing, extend, withdraw, enforce, close, officers."""
@@ -246,6 +249,7 @@ class EvidenceFileApi(APIView):
         ev = selectors.evidence_get(actor=request.user, case_id=pk, evidence_id=evidence_id)
         resp = FileResponse(ev.file.open("rb"), content_type=ev.content_type)
         resp["Content-Disposition"] = f'attachment; filename="evidence-{ev.pk}"'
+        # The recorded hash travels with the file, so a reader can check what it received.
         resp["X-Content-SHA256"] = ev.sha256
         return resp
 
@@ -304,6 +308,7 @@ class DecisionActionApi(APIView):
             dec = services.decision_annul(actor=u, decision_id=pk, **v)
         else:
             dec = services.decision_publish(actor=u, decision_id=pk)
+        # A correction creates a new decision (201); the other steps change an existing one.
         code = status.HTTP_201_CREATED if action == "correct" else status.HTTP_200_OK
         return Response(
             s.PenaltyDecisionOutput(
@@ -338,6 +343,7 @@ class _Echo:
         return value
 
 
+# Streamed row by row (iterator): a full export never holds every decision in memory.
 def _csv_stream(qs):
     # csvsafe: a cell an enterprise typed (a name, a title) cannot become a formula.
     w = csvsafe.writer(_Echo())
@@ -351,6 +357,7 @@ def _csv_stream(qs):
 class PublicPenaltyListApi(generics.GenericAPIView):
     """双公示: published penalty decisions; annulled ones stay, marked. ``?format=csv``."""
 
+    # Public and anonymous: no session or token is even looked at.
     authentication_classes: list = []
     permission_classes = [AllowAny]
     serializer_class = s.PublicPenalty

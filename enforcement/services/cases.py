@@ -58,6 +58,7 @@ def _officer_users(case_authority: str, officers) -> list:
     ids = []
     for o in officers or []:
         ids.append(o.pk if hasattr(o, "pk") else o)
+    # Two distinct people (§7): the same officer named twice does not count twice.
     if len(set(ids)) != len(ids):
         raise ApplicationError(_("An officer is named twice."), errors={"officers": [_("Duplicates.")]})
     users = list(User.objects.filter(pk__in=ids, is_active=True))
@@ -78,6 +79,7 @@ def _require_opener(actor, auth: Authority, licence) -> None:
     allowed = (Role.SUPERVISOR, Role.OFFICER, Role.INSPECTOR, Role.HANDLER)
     if role not in allowed or (role == Role.OFFICER and licence is None):
         raise NotFound(_("Not found."))
+    # Provincial staff open cases for their own administration only; MIIT staff anywhere.
     if not scoping.is_national(actor) and scoping.authority_code(actor) != auth.pk:
         raise ApplicationError(
             _("You may open cases only for your own authority."),
@@ -116,6 +118,7 @@ def case_open(
     auth = _authority(authority)
     _require_opener(actor, auth, licence)
     if source_ref:
+        # The same finding referred twice (a retried task, two inspectors) is one case.
         found = Case.objects.filter(source_kind=source_kind, source_ref=source_ref).first()
         if found is not None:
             return found
@@ -213,6 +216,8 @@ def evidence_add(*, actor, case_id: int, upload, description: str = "") -> Evide
     # The kernel's content check: the bytes must be the declared type and nothing else
     # (no executable, no ZIP polyglot, no active web content).
     uploads.check_content(data, ctype, types)
+    # The hash names the stored file and is kept on the row: a file later altered in
+    # storage no longer matches what the case recorded.
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -223,6 +228,7 @@ def evidence_add(*, actor, case_id: int, upload, description: str = "") -> Evide
             return same
         if case.evidence.count() >= int(conf.get("ENFORCEMENT_EVIDENCE_PER_CASE")):
             raise ApplicationError(_("Too many evidence files."), errors={"file": [_("Limit reached.")]})
+        # Bytes go to storage, never into the database; if the row fails, the file goes.
         name = default_storage.save(f"enforcement/evidence/{case.pk}/{digest[:16]}", ContentFile(data))
         try:
             ev = Evidence.objects.create(
@@ -302,6 +308,8 @@ def case_send_notice(*, actor, case_id: int, kind: str, amount=None, text: str) 
     kind, amount = _intended(kind, amount, case)
     sent = today()
 
+    # §7: the hearing right follows from the intended penalty (revocation, suspension, a
+    # large fine or confiscation) and is fixed now, with the end of the reply period.
     def apply(c: Case) -> None:
         c.notice_sent_on = sent
         c.notice_text = text
@@ -351,6 +359,7 @@ def case_request_hearing(*, actor, case_id: int, reason: str = "") -> Case:
                 },
                 code="no_hearing_right",
             )
+        # The last day of the period is still in time; the day after is not.
         if c.reply_due_on is None or now > c.reply_due_on:
             # §7 [R, APL 2021 Art 64]: the request must come within 5 days of the notice.
             raise ApplicationError(
@@ -389,6 +398,7 @@ def case_schedule_hearing(
     require_handler(actor, case)
     errors: dict[str, list[str]] = {}
     place = required_text(errors, "place", place)
+    # §7 [F S30]: the notice of the hearing goes out today, at least 7 days before it.
     earliest = due_date(today(), "hearing_notice")
     if hearing_on < earliest:
         errors["hearing_on"] = [
@@ -405,6 +415,7 @@ def case_schedule_hearing(
         )
     ):
         errors["chair"] = [_("The chair must be staff of the handling authority.")]
+    # §7 [F S30]: the chair did not investigate the case.
     elif case.assignments.filter(user=chair).exists():
         errors["chair"] = [_("The chair must not be one of the investigating officers.")]
     if not public and not (reason or "").strip():
@@ -469,6 +480,7 @@ def case_extend(*, actor, case_id: int, days: int, reason: str) -> Case:
             raise Conflict(_("Only an undecided case can be extended."), code="invalid_transition")
         prev = case.decision_due_on
         case.decision_due_on = prev + dt.timedelta(days=days)
+        # A new date: the overdue flag (if any) no longer holds and may be raised again.
         case.decision_overdue_flagged_at = None
         case.save(update_fields=["decision_due_on", "decision_overdue_flagged_at", "updated_at"])
         CaseExtension.objects.create(

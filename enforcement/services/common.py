@@ -24,6 +24,7 @@ def today() -> dt.date:
 def due_date(start: dt.date, kind: str) -> dt.date:
     """The date a deadline of ``kind`` (conf.ENFORCEMENT_DEADLINES) resolves to."""
     n, unit = conf.deadline_rule(kind)
+    # Working days come from the kernel calendar (holidays and make-up days, 调休).
     if unit == "working":
         return calendar.add_working_days(start, n)
     return start + dt.timedelta(days=n)
@@ -56,14 +57,18 @@ def case_scope(actor, qs: QuerySet[Case]) -> QuerySet[Case]:
     code = scoping.authority_code(actor)
     if not code:
         return qs.none()
+    # The handling authority decides, not the enterprise's province: a case MIIT handles
+    # for a Guangdong firm is MIIT's, not Guangdong's.
     if not scoping.is_national(actor):
         qs = qs.filter(authority_id=code)
+    # DESIGN.md roles: officers handle "licence-related penalty cases" only.
     if role == Role.OFFICER:
         qs = qs.filter(licence__isnull=False)
     return qs
 
 
 def may_handle(actor, case: Case) -> bool:
+    # Another app's service or a sweep has already passed its own access check.
     if is_system(actor):
         return True
     role = scoping.role_of(actor)
@@ -104,11 +109,6 @@ def load_case(case_id: int) -> Case:
     if case is None:
         raise NotFound(_("Not found."))
     return case
-
-
-def authority_q(actor, path: str = "authority_id") -> Q:
-    code = scoping.authority_code(actor)
-    return Q() if scoping.is_national(actor) else Q(**{path: code})
 
 
 def required_text(errors: dict, field: str, value: str) -> str:

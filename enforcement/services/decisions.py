@@ -41,6 +41,8 @@ P = PerformanceStatus
 def allocate_number(authority_id: str, year: int) -> tuple[int, str]:
     """Next document number of the authority's yearly sequence (row locked), e.g.
     粤通罚〔2026〕12号; MIIT's are 工信罚〔2026〕3号."""
+    # get_or_create survives two first numbers of a year at once (unique constraint);
+    # the row lock then hands out numbers one at a time, with no gaps on rollback.
     DecisionNumberSequence.objects.get_or_create(authority_id=authority_id, year=year)
     seq = DecisionNumberSequence.objects.select_for_update().get(authority_id=authority_id, year=year)
     seq.last += 1
@@ -108,7 +110,9 @@ def _new_decision(*, actor, case: Case, fields: dict, supersedes: Decision | Non
         enterprise_name=case.enterprise.name,
         enterprise_uscc=case.enterprise.uscc,
         province=case.enterprise.province,
+        # §7 双公示: penalty decisions only, 7 working days from the decision.
         publish_due_on=due_date(decided, "publication") if penalty else None,
+        # §2.1: listed within 30 days; a revocation lists through licensing instead.
         listing_due_on=(
             due_date(decided, "listing") if penalty and fields["kind"] != PenaltyKind.REVOCATION else None
         ),
@@ -156,13 +160,16 @@ def decision_make(
     texts = _texts(title, reasons, legal_basis)
     now = today()
 
+    # Checked under the case lock, so the checks and the decision see the same state.
     def check(c: Case) -> None:
+        # APL Art 62: no penalty without the notice and a chance to reply.
         if outcome == Outcome.PENALTY and c.notice_sent_on is None:
             raise ApplicationError(
                 _("A penalty needs the notice of intended penalty first."),
                 errors={"outcome": [_("Send the notice (告知) first.")]},
                 code="notice_required",
             )
+        # Deciding inside the reply period would cut off the party's defence or hearing.
         if c.status == S.NOTICE_SENT and c.reply_due_on and now <= c.reply_due_on:
             raise Conflict(
                 _("The party may reply or ask for a hearing until %(day)s.") % {"day": c.reply_due_on},
@@ -181,6 +188,7 @@ def decision_make(
                 code="heavier_than_notice",
             )
 
+    # One transaction: the case's move to decided and the decision row commit together.
     with transaction.atomic():
         case = tr.case_transition(case_id=case.pk, to=S.DECIDED, actor=actor, action="decided", check=check)
         case = load_case(case.pk)
@@ -192,7 +200,7 @@ def decision_make(
     return dec
 
 
-def _locked_decision(actor, decision_id: int) -> Decision:
+def _decision_for(actor, decision_id: int) -> Decision:
     dec = Decision.objects.select_related("case").filter(pk=decision_id).first()
     if dec is None:
         raise NotFound(_("Not found."))
@@ -204,6 +212,7 @@ def _performance_due(dec: Decision, delivered: dt.date) -> tuple[str, dt.date | 
     if dec.outcome != Outcome.PENALTY or dec.kind in penalties.SELF_EXECUTING:
         return P.NOT_REQUIRED, None
     if dec.kind == PenaltyKind.SUSPENSION:
+        # Performed by staying shut for the period the decision orders.
         return P.PENDING, delivered + dt.timedelta(days=dec.suspension_days or 0)
     # §7 [F S30]: fines (and confiscated sums) are paid within 15 days of receiving the decision.
     return P.PENDING, due_date(delivered, "payment")
@@ -211,8 +220,9 @@ def _performance_due(dec: Decision, delivered: dt.date) -> tuple[str, dt.date | 
 
 def decision_deliver(*, actor, decision_id: int, delivered_on: dt.date | None = None) -> Decision:
     """送达. From here the decision is in force and immutable; its effects are requested."""
-    dec = _locked_decision(actor, decision_id)
+    dec = _decision_for(actor, decision_id)
     delivered = delivered_on or today()
+    # Delivery may be recorded after the fact (by post), never before the decision.
     if delivered > today() or delivered < dec.decided_on:
         raise ApplicationError(
             _("Delivery is between the decision date and today."),
@@ -256,11 +266,12 @@ def decision_correct(
     superseded one is never edited. Its listings are withdrawn; the new one lists anew
     when delivered. A delivered revocation cannot be corrected (the licence is gone):
     annul it instead."""
-    old = _locked_decision(actor, decision_id)
+    old = _decision_for(actor, decision_id)
     errors: dict[str, list[str]] = {}
     reason = required_text(errors, "reason", reason)
     if errors:
         raise ApplicationError(_("Give the reasons for the correction."), errors=errors)
+    # Licensing has no way back from revoked, so a corrected revocation could not revoke again.
     if old.status == D.DELIVERED and old.kind == PenaltyKind.REVOCATION:
         raise Conflict(_("A delivered revocation cannot be corrected."), code="invalid_transition")
     case = load_case(old.case_id)
@@ -312,7 +323,7 @@ def decision_perform(
 ) -> Decision:
     """Performance recorded (fine paid, business suspended as ordered). It satisfies the
     repair condition that the penalty is fulfilled (§2.3): the listing is marked."""
-    dec = _locked_decision(actor, decision_id)
+    dec = _decision_for(actor, decision_id)
     done = performed_on or today()
     if done > today():
         raise ApplicationError(
@@ -345,6 +356,7 @@ def decision_perform(
             before=before,
             after=tr.decision_snapshot(dec),
         )
+        # §2.3: repair needs the penalty fulfilled; mark the listing this decision made.
         if dec.effects.filter(kind=EffectKind.BAD_LISTING).exists():
             effects.effect_request(
                 decision=dec, kind=EffectKind.FULFILMENT, requested_by=actor_fields(actor)[1]
@@ -376,7 +388,7 @@ def decision_annul(
 ) -> Decision:
     """Annulled on reconsideration or by a court: every listing the decision caused is
     withdrawn (credit reverses their points); the decision stays published, marked annulled."""
-    dec = _locked_decision(actor, decision_id)
+    dec = _decision_for(actor, decision_id)
     errors: dict[str, list[str]] = {}
     if annulment_kind not in AnnulmentKind.values:
         errors["annulment_kind"] = [_("Choose reconsideration or court.")]
@@ -404,6 +416,7 @@ def decision_annul(
             decision_id=dec.pk, to=D.ANNULLED, actor=actor, action="annulled", reason=reason, apply=apply
         )
         effects.cancel_pending(decision=dec, actor=actor, reason=reason)
+        # Both listings (bad, and dishonest for non-performance) go, with their points.
         if dec.outcome == Outcome.PENALTY:
             effects.effect_request(decision=dec, kind=EffectKind.WITHDRAWAL, requested_by=label)
         case = Case.objects.get(pk=dec.case_id)
@@ -414,12 +427,12 @@ def decision_annul(
 
 def decision_publish(*, actor, decision_id: int) -> Decision:
     """双公示 by hand (when publication on delivery is off)."""
-    dec = _locked_decision(actor, decision_id)
+    dec = _decision_for(actor, decision_id)
     with transaction.atomic():
         dec = Decision.objects.select_for_update().get(pk=dec.pk)
         if dec.outcome != Outcome.PENALTY or dec.status == D.MADE:
             raise Conflict(_("Only a delivered penalty decision is published."), code="invalid_transition")
-        if dec.published_at is not None:
+        if dec.published_at is not None:  # publishing twice is a no-op, not an error
             return dec
         dec.published_at = dec.public_updated_at = timezone.now()
         dec.save(update_fields=["published_at", "public_updated_at", "updated_at"])

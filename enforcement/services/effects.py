@@ -47,6 +47,8 @@ def _run_after_commit(effect_id: int) -> None:
 
 def effect_request(*, decision: Decision, kind: str, requested_by: str) -> Effect:
     """Create the effect once (a second request returns the first) and run it after commit."""
+    # INSERT ... ON CONFLICT DO NOTHING: a second request (a retried sweep, two workers)
+    # finds the first row instead of failing the caller's transaction.
     Effect.objects.bulk_create(
         [Effect(decision=decision, kind=kind, requested_by=requested_by)], ignore_conflicts=True
     )
@@ -78,6 +80,8 @@ def cancel_pending(*, decision: Decision, actor, reason: str) -> int:
     return n
 
 
+# Each handler calls one service of another app with the decision's source reference, which
+# that app keys its idempotency on; each returns a small JSON result kept on the effect row.
 def _licence_numbers(dec: Decision) -> list[str]:
     """§2.1 record fields include the licence number(s): the case's licence, else the
     enterprise's licences in force."""
@@ -172,6 +176,7 @@ def effect_run(*, effect_id: int) -> Effect | None:
         dec = Decision.objects.select_related("case__enterprise", "case__licence", "authority").get(
             pk=eff.decision_id
         )
+        # Superseded or annulled in the meantime: the effect must not happen at all.
         if eff.kind in NEEDS_LIVE and dec.status != DecisionStatus.DELIVERED:
             eff.status, eff.done_at = EffectStatus.CANCELLED, timezone.now()
             eff.save(update_fields=["status", "done_at"])
@@ -184,10 +189,13 @@ def effect_run(*, effect_id: int) -> Effect | None:
             and dec.effects.filter(kind=K.BAD_LISTING, status=EffectStatus.PENDING).exists()
         ):
             return eff  # the listing to mark is not there yet; the sweep comes back
-        # The other app's audit names the decision and the person who caused the effect.
+        # A system actor: the decision is the authority's act, executed by the platform, so
+        # the other app's user checks (an officer's issuer) do not apply; its audit still
+        # names the decision and the person who caused the effect.
         actor = f"enforcement {dec.number} ({eff.requested_by})"[:150]
         eff.attempts += 1
         try:
+            # A savepoint: a refusal rolls back the other app's partial write, not our row.
             with transaction.atomic():
                 result = HANDLERS[eff.kind](actor, dec)
         except ApplicationError as exc:

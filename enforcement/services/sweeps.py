@@ -59,6 +59,8 @@ def sweep_unperformed(*, day=None) -> dict[str, int]:
     for effect_id in requested:
         effects.effect_run(effect_id=effect_id)
     surcharged = 0
+    # The surcharge grows each day until the cap; recording it daily keeps the amount owed
+    # visible to staff and the party without recomputing it on every read.
     for dec in Decision.objects.filter(status=DecisionStatus.DELIVERED, performance_status=P.OVERDUE):
         amount = surcharge_on(dec, day)
         if amount == dec.surcharge_due and dec.surcharge_as_of == day:
@@ -84,6 +86,7 @@ def _flag(qs, field: str, action: str, model) -> int:
     now = timezone.now()
     for pk in list(qs.values_list("pk", flat=True)):
         with transaction.atomic():
+            # Compare-and-set: only the sweep that sets the flag records the event.
             if model.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: now}):
                 audit.record(
                     actor=ACTOR,
@@ -136,6 +139,8 @@ def sweep_effects() -> int:
     return effects.effects_run_pending(older_than_minutes=int(conf.get("ENFORCEMENT_EFFECT_RETRY_MINUTES")))
 
 
+# The daily beat entry and the management command run all of them in this order: the
+# overdue claim first, so its dishonest-listing effects run in the same pass.
 def sweep_daily(*, day=None) -> dict:
     return {
         "unperformed": sweep_unperformed(day=day),
