@@ -50,6 +50,39 @@ def publish(ent, rule: str, reason: str, ref: str, days_ago: int):
         return credit.list_entry_publish(actor=ACTOR, entry_id=e.pk)
 
 
+def penalise(ent, *, days_ago: int, amount: str, annul: bool = False):
+    """A fine decided and delivered ``days_ago`` (hence published, §7) through enforcement's
+    services, optionally annulled by a court afterwards."""
+    from enforcement import services as enforcement
+    from regulator.models import Role
+    from tests.enforcement.conftest import decide, notice, open_case
+    from tests.factories import UserFactory
+
+    sup = UserFactory(role=Role.SUPERVISOR)
+    insp = UserFactory(role=Role.INSPECTOR, badge=f"INS-P-{ent.pk}-{days_ago}")
+    start = timezone.now() - dt.timedelta(days=days_ago)
+    with time_machine.travel(start, tick=False):
+        case = open_case(sup, ent, officers=[sup, insp])
+        enforcement.case_investigate(actor=sup, case_id=case.pk)
+        notice(sup, case, amount=amount)
+    case.refresh_from_db()
+    with time_machine.travel(
+        dt.datetime.combine(case.reply_due_on + dt.timedelta(days=1), dt.time(10), tzinfo=start.tzinfo),
+        tick=False,
+    ):
+        dec = decide(sup, case, amount=amount)
+        dec = enforcement.decision_deliver(actor=sup, decision_id=dec.pk)
+        if annul:
+            dec = enforcement.decision_annul(
+                actor=sup,
+                decision_id=dec.pk,
+                annulment_kind="court",
+                reference="（2026）京01行终1号",
+                reason="判决撤销",
+            )
+    return dec
+
+
 def build():
     now = timezone.now()
     a = EnterpriseFactory(name="华信网络科技有限公司", uscc=new_uscc("110105"))
@@ -89,6 +122,8 @@ def build():
         actor=ACTOR, enterprise=c, source_ref="t:ar-c", reason="年报已补报并经确认"
     )
     gone.refresh_from_db()
+    fine = penalise(a, days_ago=80, amount="30000")
+    annulled = penalise(b, days_ago=70, amount="50000", annul=True)
     lic_a.refresh_from_db()
     lic_b.refresh_from_db()
 
@@ -113,9 +148,21 @@ def build():
                 ("licence", f"/public/licences/{self.lic_a.number}/"),
                 ("licence-print", f"/public/licences/{self.lic_a.number}/print/"),
                 ("licence-check-suspended", self.check_path(self.lic_b)),
+                ("penalties", "/public/penalties/"),
+                ("penalty", f"/public/penalties/{self.fine.pk}/"),
+                ("penalty-annulled", f"/public/penalties/{self.annulled.pk}/"),
+                *(
+                    [
+                        ("draws", "/public/draws/"),
+                        ("draw", f"/public/draws/{self.draw.pk}/"),
+                        ("inspection-results", "/public/inspection-results/"),
+                    ]
+                    if hasattr(self, "draw")
+                    else []
+                ),
             ]
 
-        english_shots = ("home", "enterprise", "licence", "lists")
+        english_shots = ("home", "enterprise", "licence", "lists", "penalties", "draw")
 
         @staticmethod
         def check_path(lic) -> str:
@@ -129,6 +176,7 @@ def build():
     ns.a, ns.b, ns.c = a, b, c
     ns.lic_a, ns.lic_b = lic_a, lic_b
     ns.listed, ns.gone = listed, gone
+    ns.fine, ns.annulled = fine, annulled
     return ns
 
 
@@ -158,3 +206,46 @@ def published_many(portal):
     for i in range(20):
         ent = EnterpriseFactory(name=f"批量网络科技有限公司{i:02d}")
         publish(ent, "BAD_ANNUAL_REPORT", "未按期报送年报", f"t:many:{i}", days_ago=50)
+
+
+def build_draw():
+    """A published random draw (three MIIT licensees, four inspectors, teams of two) and one
+    published result, through the inspections services."""
+    from django.utils import timezone as tz
+
+    from inspections import services as inspections
+    from inspections.models import Inspection
+    from regulator.models import Role, User
+    from tests.factories import UserFactory
+    from tests.inspections.conftest import drawn, licensed, roster
+
+    sup = UserFactory(username="portal_sup", role=Role.SUPERVISOR)
+    item = inspections.item_create(
+        actor=sup,
+        code="ITEM-ANNUAL",
+        title="年报信息与经营情况检查",
+        legal_basis="《电信业务经营许可管理办法》第三十六条",
+        content="核查年报数据、经营情况与合规情况",
+        method="written",
+    )
+    targets = licensed(3)
+    roster(sup, 4)
+    draw = drawn(sup, item)
+    ins = Inspection.objects.filter(draw=draw).order_by("id").first()
+    team = [User.objects.get(inspector__badge=a.badge) for a in ins.assignments.order_by("seq")]
+    inspections.inspection_start(actor=team[0], inspection=ins)
+    inspections.inspection_record(actor=team[0], inspection=ins, outcome="ok", inspected_on=tz.localdate())
+    ins = inspections.inspection_confirm(actor=team[1], inspection=ins)
+    return draw, ins, targets
+
+
+@pytest.fixture
+def draw_world(portal):
+    portal.draw, portal.inspection, portal.targets = build_draw()
+    return portal
+
+
+@pytest.fixture
+def live_draw_world(live_portal):
+    live_portal.draw, live_portal.inspection, live_portal.targets = build_draw()
+    return live_portal

@@ -114,7 +114,21 @@ def test_suspended_licence_says_so(page, live_portal):
     assert "Suspended" in page.locator(".verdict").inner_text()
 
 
-def test_nothing_overflows_at_phone_width(browser, live_portal):
+def test_draw_page_shows_the_commands(page, live_draw_world):
+    w = live_draw_world
+    page.goto(w.url + "/public/draws/")
+    page.get_by_role("link", name=w.draw.campaign.title).click()
+    section = page.locator("#check-yourself")
+    assert section.is_visible()
+    assert page.locator("#cmd-verify").inner_text() == f"python verify_draw.py {w.draw.pk} --url {w.url}"
+    assert page.locator("#cmd-install").inner_text() == "pip install consistent-sampler==1.0.10"
+    # The download command's URL serves the script.
+    url = page.locator("#cmd-download").inner_text().split()[-1]
+    assert page.request.get(url).body().startswith(b"#!/usr/bin/env python3")
+
+
+def test_nothing_overflows_at_phone_width(browser, live_draw_world):
+    live_portal = live_draw_world
     ctx = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, device_scale_factor=1)
     page = ctx.new_page()
     errors = watch_errors(page)

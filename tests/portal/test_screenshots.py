@@ -18,7 +18,8 @@ pytestmark = [
 ]
 
 
-def test_screenshots(browser, live_portal):
+def test_screenshots(browser, live_draw_world):
+    live_portal = live_draw_world
     out = Path(OUT)
     out.mkdir(parents=True, exist_ok=True)
     shots = dict(live_portal.named_pages())
