@@ -20,6 +20,17 @@ app.autodiscover_tasks()
 _running: dict[str, tuple[float, object, object]] = {}
 
 
+@signals.setup_logging.connect
+def _use_django_logging(**_kw):
+    """Celery configures no handler of its own (not even billiard's pool logger): every
+    line of the worker and beat goes through settings.LOGGING, JSON in production."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+
+
 @signals.before_task_publish.connect
 def _carry_request_id(headers=None, **_kw):
     """A task enqueued while serving a request remembers that request's id."""

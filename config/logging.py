@@ -53,6 +53,9 @@ def build(level: str = "INFO", fmt: str = "json") -> dict:
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     }
+    # Python warnings (Celery's "running as root", deprecations) become log lines too, so
+    # nothing reaches stderr outside the JSON format.
+    logging.captureWarnings(True)
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -65,7 +68,7 @@ def build(level: str = "INFO", fmt: str = "json") -> dict:
         "loggers": {
             # Celery's own loggers propagate to the root handler (worker_hijack_root_logger off).
             "celery": {"level": level},
-            # gunicorn's access log is replaced by telereg.access (with the request id).
-            "gunicorn.error": {"level": level, "handlers": [], "propagate": True},
+            # billiard (the worker's pool) logs through "multiprocessing" without propagating.
+            "multiprocessing": {"level": "WARNING", "handlers": ["console"], "propagate": False},
         },
     }

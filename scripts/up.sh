@@ -100,9 +100,9 @@ fi
 $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput -v 0
 spawn web .venv/bin/gunicorn -c python:config.gunicorn config.wsgi
-spawn worker .venv/bin/celery -A config worker --loglevel="${LOG_LEVEL:-INFO}" \
+spawn worker .venv/bin/celery -A config --quiet worker --loglevel="${LOG_LEVEL:-INFO}" \
   --concurrency="${CELERY_CONCURRENCY}" --hostname="telereg@%h"
-spawn beat .venv/bin/celery -A config beat --loglevel="${LOG_LEVEL:-INFO}" \
+spawn beat .venv/bin/celery -A config --quiet beat --loglevel="${LOG_LEVEL:-INFO}" \
   --scheduler config.beat:SingletonScheduler --schedule "${ROOT}/var/celerybeat-schedule-up"
 
 # 5. Ready when /healthz says the database and the broker answer.

@@ -163,7 +163,7 @@ def start(celery_env, tmp_path):
 
     def run(kind: str, *extra: str, env: dict | None = None) -> Proc:
         name = f"{kind}-{len(started)}"
-        args = [str(VENV_BIN / "celery"), "-A", "config", kind, "--loglevel=INFO"]
+        args = [str(VENV_BIN / "celery"), "-A", "config", "--quiet", kind, "--loglevel=INFO"]
         if kind == "worker":
             args += [
                 "--pool=prefork",

@@ -99,8 +99,10 @@ def test_pool_process_killed_mid_task_is_redone_once(expired_listing, start, red
     wait_for(lambda: f"{again}] succeeded" in worker.text(), 30, "the duplicate to run")
     assert removals(expired_listing) == (1, 1, ListStatus.REMOVED)
     # Every line the worker wrote is a JSON object; those of a task name it and its id.
+    text_lines = [line for line in worker.text().splitlines() if line.strip()]
+    assert text_lines and all(line.startswith("{") for line in text_lines), text_lines[:5]
     lines = worker.json_lines()
-    assert lines and all("request_id" in line for line in lines)
+    assert all("request_id" in line for line in lines)
     task_lines = [line for line in lines if line.get("task_id") == task_id]
     assert task_lines and all(line["request_id"] == task_id for line in task_lines)
 
