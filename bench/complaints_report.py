@@ -60,12 +60,12 @@ def _load(ent_ids: list[int]) -> None:
                 CASE WHEN st = 'closed' THEN rec + 1 + d WHEN acc AND g %% 3 = 0 THEN rec + 30 END,
                 per, now(), now()
             FROM (
-                SELECT g, per, per + ((g / 12) %% 28) AS rec, (g * 13) %% 20 AS d, g %% 33 <> 0 AS acc,
+                SELECT g, per, per + ((g / 12) %% 28)::int AS rec, ((g * 13) %% 20)::int AS d, g %% 33 <> 0 AS acc,
                     CASE WHEN g %% 33 = 0 THEN 'rejected' WHEN g %% 20 = 0 THEN 'mediating' ELSE 'closed' END AS st,
                     CASE WHEN g %% 33 = 0 OR g %% 20 = 0 THEN '' WHEN g %% 37 = 0 THEN 'withdrawn'
                          WHEN g %% 9 = 0 THEN 'unresolved' ELSE 'resolved' END AS oc
-                FROM (SELECT g, (%(first)s::date + make_interval(months => g %% 12))::date AS per
-                      FROM generate_series({lo}, {hi}) g) s
+                FROM (SELECT g, (%(first)s::date + make_interval(months => (g %% 12)::int))::date AS per
+                      FROM generate_series({lo}::bigint, {hi}::bigint) g) s
             ) t
             """,
             {"cats": CATS, "ents": ent_ids, "first": FIRST.isoformat()},

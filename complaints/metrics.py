@@ -79,20 +79,23 @@ def record_row(c: Complaint) -> dict:
 # --- statistics -----------------------------------------------------------------------------
 
 
-def _target(name: str) -> tuple[str, Decimal]:
-    op, value = conf.get("COMPLAINTS_TARGETS")[name]
-    return op, Decimal(str(value))
+def targets() -> dict[str, tuple[str, Decimal, str]]:
+    """(operator, value, value as text) per indicator, read once per report."""
+    out = {}
+    for name, (op, value) in conf.get("COMPLAINTS_TARGETS").items():
+        out[name] = (op, Decimal(str(value)), str(value))
+    return out
 
 
-def _meets(value: Decimal | None, name: str) -> bool | None:
+def _meets(value: Decimal | None, target: tuple[str, Decimal, str]) -> bool | None:
     if value is None:
         return None
-    op, target = _target(name)
-    return value > target if op == "gt" else value >= target
+    return value > target[1] if target[0] == "gt" else value >= target[1]
 
 
-def measures(t: dict[str, int]) -> dict:
+def measures(t: dict[str, int], goals: dict | None = None) -> dict:
     """Volumes and the three indicators, each with numerator, denominator and target."""
+    goals = goals or targets()
     # Denominators are the complaints that have a result, not all records: an open
     # complaint is neither fast nor slow yet (it is untimely once overdue).
     fast = sla.rate(t["fast"], t["fast_known"])
@@ -105,13 +108,13 @@ def measures(t: dict[str, int]) -> dict:
         # Σ(r−1)×25 over the ratings given: the satisfaction score's numerator (§4.3).
         ("satisfaction", (t["rating_sum"] - t["rated"]) * 25, t["rated"], sat),
     ):
-        op, target = _target(name)
+        goal = goals[name]
         out[name] = {
             "numerator": num,
             "denominator": den,
             "value": None if value is None else str(value),
-            "target": {"op": op, "value": str(target)},
-            "meets_target": _meets(value, name),
+            "target": {"op": goal[0], "value": goal[2]},
+            "meets_target": _meets(value, goal),
         }
     return out
 
@@ -138,6 +141,7 @@ def stats(
     if province:
         qs = qs.filter(province=province)
     sums = {f: Sum(f) for f in ROLLUP_FIELDS}
+    goals = targets()
     total = qs.aggregate(**sums)
     total = {k: v or 0 for k, v in total.items()}
     groups = []
@@ -146,11 +150,11 @@ def stats(
         values = [field, "enterprise__name"] if group_by == "enterprise" else [field]
         for row in qs.values(*values).annotate(**sums).order_by(field):
             key = row[field].strftime("%Y-%m") if group_by == "month" else row[field]
-            item = {"key": key, **measures({f: row[f] for f in ROLLUP_FIELDS})}
+            item = {"key": key, **measures({f: row[f] for f in ROLLUP_FIELDS}, goals)}
             if group_by == "enterprise":
                 item["name"] = row["enterprise__name"]
             groups.append(item)
-    return {"total": measures(total), "groups": groups, "projection": projection(total, months, today)}
+    return {"total": measures(total, goals), "groups": groups, "projection": projection(total, months, today)}
 
 
 def projection(total: dict[str, int], months: list[dt.date], today: dt.date | None) -> dict | None:
@@ -202,10 +206,11 @@ def recompute(records: Iterable[dict], group_by: str = "") -> dict:
             names[key] = r.get("enterprise_name", "")
             for f in ROLLUP_FIELDS:
                 groups[key][f] += contrib[f]
+    goals = targets()
     out_groups = []
     for key in sorted(groups):
-        item = {"key": key, **measures(groups[key])}
+        item = {"key": key, **measures(groups[key], goals)}
         if group_by == "enterprise":
             item["name"] = names[key]
         out_groups.append(item)
-    return {"total": measures(total), "groups": out_groups}
+    return {"total": measures(total, goals), "groups": out_groups}

@@ -55,3 +55,12 @@ def complaint_stats(request):
 
 
 urlpatterns = [path("complaints/", complaint_stats, name="public-complaint-stats-page")]
+
+
+# Issue 15 (public portal): month-by-month charts against the targets and the enterprise
+# page's complaint section live in complaints/public_charts.py; routed and listed here.
+from complaints import public_charts  # noqa: E402
+
+PORTAL_NAV = [*PORTAL_NAV, *public_charts.PORTAL_NAV]
+portal_section = public_charts.portal_section
+urlpatterns += public_charts.urlpatterns

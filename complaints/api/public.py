@@ -3,7 +3,6 @@ statistics (DESIGN.md, Public interface). No login; nothing personal, no free te
 record; a wrong tracking code is 404. Rates per client come from the kernel's throttles
 (regulator/throttles.py, scopes ``complaint_intake`` and ``complaint_tracking``)."""
 
-
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
