@@ -45,27 +45,25 @@ def both(ent_a, ent_b, supervisor, published):
 
 
 @pytest.mark.parametrize("persona", PERSONAS + PROVINCIAL_PERSONAS)
-@pytest.mark.parametrize("url", LISTS)
-def test_list_access_and_scope(persona, url, as_persona, both, ent_a, ent_b):
+def test_list_access_and_scope(persona, as_persona, both, ent_a, ent_b):
+    """Every list endpoint, per persona: who may read, and which rows each reader sees.
+    Provincial staff (Guangdong) never see the Beijing enterprise; enterprise_a only itself."""
     _user, client = as_persona(persona)
-    r = client.get(url)
-    assert r.status_code == (200 if persona in READERS else 401 if persona == "anon" else 403)
-    if r.status_code != 200:
-        return
-    # Provincial staff (Guangdong) never see the Beijing enterprise; enterprise_a sees only itself.
     sees_a = persona not in PROVINCIAL_PERSONAS
     sees_b = persona != "enterprise_a"
-    results = r.json()["results"]
-    ids = {row.get("id") for row in results}
-    if url.endswith("accounts/"):
-        usccs = {row["uscc"] for row in results}
-        assert (ent_a.uscc in usccs, ent_b.uscc in usccs) == (sees_a, sees_b)
-    if url.endswith("list-entries/"):
-        assert (both["11"]["entry"].pk in ids, both["44"]["entry"].pk in ids) == (sees_a, sees_b)
-    if url.endswith("ledger/"):
-        assert (both["11"]["ledger"].pk in ids, both["44"]["ledger"].pk in ids) == (sees_a, sees_b)
-    if url.endswith("sanctions/"):
-        assert (both["11"]["sanction"].pk in ids, both["44"]["sanction"].pk in ids) == (sees_a, sees_b)
+    for url in LISTS:
+        r = client.get(url)
+        assert r.status_code == (200 if persona in READERS else 401 if persona == "anon" else 403), url
+        if r.status_code != 200:
+            continue
+        results = r.json()["results"]
+        ids = {row.get("id") for row in results}
+        if url.endswith("accounts/"):
+            usccs = {row["uscc"] for row in results}
+            assert (ent_a.uscc in usccs, ent_b.uscc in usccs) == (sees_a, sees_b)
+        for kind, suffix in (("entry", "list-entries/"), ("ledger", "ledger/"), ("sanction", "sanctions/")):
+            if url.endswith(suffix):
+                assert (both["11"][kind].pk in ids, both["44"][kind].pk in ids) == (sees_a, sees_b), url
 
 
 def _calls(rows, ent, supervisor_gd):
@@ -246,19 +244,26 @@ WRITES = [
 
 
 @pytest.mark.parametrize("persona", PERSONAS + PROVINCIAL_PERSONAS)
-@pytest.mark.parametrize(("path", "body"), WRITES)
-def test_write_endpoints_per_persona(persona, path, body, as_persona, both):
+def test_write_endpoints_per_persona(persona, as_persona, request):
     """Only supervisors reach the service (which then checks jurisdiction and input: a 400,
     404 or 409 here, never 401/403); every other role is refused by the view."""
     _user, client = as_persona(persona)
-    rows = both["11"]
-    url = "/api/v1/credit/" + path.format(
-        entry=rows["entry"].pk, ledger=rows["ledger"].pk, sanction=rows["sanction"].pk
+    supervisor = persona in ("supervisor", "supervisor_gd")
+    rows = (
+        request.getfixturevalue("both")["11"]
+        if supervisor
+        else dict.fromkeys(("entry", "ledger", "sanction"), 1)
     )
-    status = client.post(url, body, format="json").status_code
-    if persona == "anon":
-        assert status == 401
-    elif persona in ("supervisor", "supervisor_gd"):
-        assert status in (400, 404, 409)
-    else:
-        assert status == 403
+    for path, body in WRITES:
+        url = "/api/v1/credit/" + path.format(
+            entry=getattr(rows["entry"], "pk", 1),
+            ledger=getattr(rows["ledger"], "pk", 1),
+            sanction=getattr(rows["sanction"], "pk", 1),
+        )
+        status = client.post(url, body, format="json").status_code
+        if persona == "anon":
+            assert status == 401, url
+        elif supervisor:
+            assert status in (400, 404, 409), url
+        else:
+            assert status == 403, url
