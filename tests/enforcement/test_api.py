@@ -579,3 +579,25 @@ def test_chinese_messages(api, walk, ent_a, enterprise_a, clock):
         f"{BASE}/cases/{case.pk}/hearing-request/", {}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
     assert resp.status_code == 400 and resp.json()["message"] == "要求听证的期限已于 2026-03-09 届满。"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ALL)
+def test_access_hearing_request(name, as_persona, world):
+    """Only the party asks for a hearing (here too late: the case is decided, 409)."""
+    _user, client = as_persona(name)
+    resp = client.post(f"{BASE}/cases/{world['case']}/hearing-request/", {}, format="json")
+    expected = {"anon": 401, "enterprise_b": 409}.get(name, 403 if name in SEES else 404)
+    assert resp.status_code == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ALL)
+def test_access_public_endpoints(name, as_persona, world):
+    """The public 双公示 endpoints answer everyone alike (no login needed, none used)."""
+    _user, client = as_persona(name)
+    rows = client.get("/api/v1/public/penalties/").json()["results"]
+    assert [r["number"] for r in rows] == [Decision.objects.get(pk=world["decision"]).number]
+    assert (
+        client.get("/api/v1/public/penalties/changes/", {"since": "2026-01-01T00:00:00Z"}).status_code == 200
+    )
