@@ -27,3 +27,14 @@ def localized(obj, field: str) -> str:
     other = f"{field}_{'zh' if en else 'en'}"
     get = obj.get if isinstance(obj, dict) else lambda k, d="": getattr(obj, k, d)
     return get(key, "") or get(other, "")
+
+
+@register.filter
+def percent(value) -> str:
+    """A rate published as a decimal fraction ("0.9125") shown as "91.3%"; blank stays "–"."""
+    if value in (None, ""):
+        return "–"
+    try:
+        return f"{float(value) * 100:.1f}%"
+    except (TypeError, ValueError):
+        return "–"

@@ -156,13 +156,15 @@ def build():
                         ("draws", "/public/draws/"),
                         ("draw", f"/public/draws/{self.draw.pk}/"),
                         ("inspection-results", "/public/inspection-results/"),
+                        ("complaint-stats", "/public/complaints/?period=2026-03"),
+                        ("complaint-charts", "/public/complaints/charts/"),
                     ]
                     if hasattr(self, "draw")
                     else []
                 ),
             ]
 
-        english_shots = ("home", "enterprise", "licence", "lists", "penalties", "draw")
+        english_shots = ("home", "enterprise", "licence", "lists", "penalties", "draw", "complaint-charts")
 
         @staticmethod
         def check_path(lic) -> str:
@@ -180,6 +182,8 @@ def build():
     return ns
 
 
+from tests.complaints.conftest import make_complaint  # noqa: E402,F401  (fixture used by march)
+from tests.complaints.test_metrics import march  # noqa: E402,F401  (fixture: a month with known answers)
 from tests.portal.browser import browser, page  # noqa: E402,F401  (fixtures)
 
 

@@ -1,12 +1,14 @@
 """The portal in a real browser (Debian's chromium, headless) against a live server.
 Select with ``-m browser``."""
 
+import datetime as dt
 import io
 import json
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+import time_machine
 
 from tests.portal.browser import PHONE, overflow, watch_errors, wide_elements
 
@@ -125,6 +127,18 @@ def test_draw_page_shows_the_commands(page, live_draw_world):
     # The download command's URL serves the script.
     url = page.locator("#cmd-download").inner_text().split()[-1]
     assert page.request.get(url).body().startswith(b"#!/usr/bin/env python3")
+
+
+def test_complaint_charts_render_with_target_lines(page, live_server, march):
+    # The page shows the twelve months up to "today": stand in November 2026 (March in range).
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
+        page.goto(live_server.url + "/public/complaints/charts/")
+        for name, target in (("fast_rate", "90"), ("timely_rate", "95"), ("satisfaction", "82")):
+            chart = page.locator(f"#chart-{name} svg.chart")
+            assert chart.bounding_box()["width"] > 300, name
+            line = chart.locator(f'g.target[data-target="{target}"] line')
+            assert line.count() == 1 and line.bounding_box()["width"] > 200, name
+            assert chart.locator("g.series circle").count() == 1, name  # March, the one month with data
 
 
 def test_nothing_overflows_at_phone_width(browser, live_draw_world):

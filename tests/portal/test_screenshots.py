@@ -18,7 +18,7 @@ pytestmark = [
 ]
 
 
-def test_screenshots(browser, live_draw_world):
+def test_screenshots(browser, live_draw_world, march):
     live_portal = live_draw_world
     out = Path(OUT)
     out.mkdir(parents=True, exist_ok=True)
