@@ -100,8 +100,8 @@ def case_open(
     licence=None,
 ) -> Case:
     """立案. Idempotent per (source_kind, source_ref): the same inspection finding or complaint
-    opens one case however often it is referred. A person opening a case names at least
-    the minimum number of officers (§7); a system caller may leave them for later."""
+    opens one case however often it is referred. A supervisor or officer opening a case
+    names at least the minimum number of officers (§7); a referral may leave them for later."""
     errors: dict[str, list[str]] = {}
     if source_kind not in SourceKind.values:
         errors["source_kind"] = [_("Choose one of: %s") % ", ".join(SourceKind.values)]
@@ -111,7 +111,9 @@ def case_open(
     if licence is not None and licence.enterprise_id != enterprise.pk:
         errors["licence"] = [_("The licence belongs to another enterprise.")]
     minimum = int(conf.get("ENFORCEMENT_MIN_OFFICERS"))
-    if not is_system(actor) and len(officers or []) < minimum:
+    # Handlers opening by hand name the officers at once; a referral (a system process, an
+    # inspector or complaint handler) leaves them to the handling supervisor.
+    if scoping.role_of(actor) in (Role.SUPERVISOR, Role.OFFICER) and len(officers or []) < minimum:
         errors["officers"] = [_("Name at least %(n)s officers.") % {"n": minimum}]
     if errors:
         raise ApplicationError(_("Invalid case."), errors=errors)

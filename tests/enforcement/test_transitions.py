@@ -262,3 +262,12 @@ def test_events_are_append_only_and_delivered_decisions_immutable(walk, ent_a, s
         with pytest.raises(IntegrityError), transaction.atomic():
             attempt()
     assert Decision.objects.get(pk=dec.pk).amount == Decimal("1")
+
+
+@pytest.mark.django_db
+def test_inspector_refers_a_case_without_officers(ent_a, inspector, inspector_gd):
+    case = open_case(inspector, ent_a, officers=None, ref="finding-9", source_kind="inspection")
+    assert case.authority_id == "MIIT" and not case.assignments.exists()
+    with pytest.raises(ApplicationError) as exc:  # a provincial inspector refers to its own authority only
+        open_case(inspector_gd, ent_a, officers=None, ref="finding-10", source_kind="inspection")
+    assert "authority" in exc.value.errors
