@@ -5,10 +5,14 @@ from django.contrib import admin
 from licensing.models import (
     AnnualReport,
     Application,
+    Cancellation,
+    ChangeFiling,
     ConditionsStatement,
     Deadline,
     Licence,
+    LicenceEvent,
     LicenceVersion,
+    LicensingDecision,
     PostCheck,
     ServiceCategory,
 )
@@ -95,3 +99,37 @@ class AnnualReportAdmin(ReadOnlyAdmin):
 @admin.register(ConditionsStatement)
 class ConditionsStatementAdmin(ReadOnlyAdmin):
     list_display = ("version", "published_at", "text_sha256")
+
+
+@admin.register(LicenceEvent)
+class LicenceEventAdmin(ReadOnlyAdmin):
+    list_display = ("licence", "from_status", "to_status", "actor_label", "at")
+    search_fields = ("licence__number",)
+
+
+@admin.register(LicensingDecision)
+class LicensingDecisionAdmin(ReadOnlyAdmin):
+    """双公示 rows: published by the sweep or an officer through the API, never edited."""
+
+    list_display = (
+        "document_number",
+        "kind",
+        "authority",
+        "holder_uscc",
+        "decided_on",
+        "publish_due",
+        "published_at",
+    )
+    list_filter = ("kind", "authority")
+    search_fields = ("document_number", "holder_uscc", "licence_number")
+
+
+@admin.register(ChangeFiling)
+class ChangeFilingAdmin(ReadOnlyAdmin):
+    list_display = ("enterprise", "changed_on", "filed_at", "late", "licences_resigned")
+
+
+@admin.register(Cancellation)
+class CancellationAdmin(ReadOnlyAdmin):
+    list_display = ("licence", "status", "stop_on", "filed_at", "decided_at")
+    list_filter = ("status",)

@@ -4,4 +4,5 @@ models share field names such as ``status`` and ``kind``)."""
 ENUM_NAME_OVERRIDES = {
     "AnnualReportStatusEnum": "licensing.models.AnnualReportStatus",
     "DecisionKindEnum": "licensing.models.DecisionKind",
+    "CancellationStatusEnum": "licensing.models.CancellationStatus",
 }

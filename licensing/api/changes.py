@@ -101,7 +101,7 @@ class CancellationOutput(serializers.ModelSerializer):
         ]
 
 
-class ReasonInput(serializers.Serializer):
+class CancellationReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
@@ -137,12 +137,12 @@ class CancellationActionApi(APIView):
 
     permission_classes = [roles("enterprise", "officer", auditor=False)]
 
-    @extend_schema(request=ReasonInput, responses=CancellationOutput, operation_id="cancellation_action")
+    @extend_schema(request=CancellationReasonInput, responses=CancellationOutput, operation_id="cancellation_action")
     def post(self, request, pk: int, action: str):
         if action not in CANCELLATION_ACTIONS:
             raise NotFound()
         selectors.cancellation_get(actor=request.user, cancellation_id=pk)
-        data = ReasonInput(data=request.data)
+        data = CancellationReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
         CANCELLATION_ACTIONS[action](
             actor=request.user, cancellation_id=pk, reason=data.validated_data["reason"]
@@ -165,12 +165,12 @@ class MaterialDownloadApi(APIView):
         )
 
 
-class ContactsInput(serializers.Serializer):
+class EnterpriseContactsInput(serializers.Serializer):
     contact_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
 
 
-class ContactsOutput(serializers.Serializer):
+class EnterpriseContactsOutput(serializers.Serializer):
     uscc = serializers.CharField()
     contact_phone = serializers.CharField()
     contact_email = serializers.CharField()
@@ -181,15 +181,15 @@ class MyContactsApi(APIView):
 
     permission_classes = [roles("enterprise", auditor=False)]
 
-    @extend_schema(request=ContactsInput, responses=ContactsOutput)
+    @extend_schema(request=EnterpriseContactsInput, responses=EnterpriseContactsOutput)
     def patch(self, request):
-        data = ContactsInput(data=request.data)
+        data = EnterpriseContactsInput(data=request.data)
         data.is_valid(raise_exception=True)
         ent = services.enterprise_contacts_update(actor=request.user, **data.validated_data)
-        return Response(ContactsOutput(ent).data)
+        return Response(EnterpriseContactsOutput(ent).data)
 
 
-class NotificationOutput(serializers.ModelSerializer):
+class LicensingNotificationOutput(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "subject", "body", "object_type", "object_id", "event", "created_at", "read_at"]
@@ -199,7 +199,7 @@ class NotificationListApi(generics.ListAPIView):
     """The signed-in user's licensing notices, newest first."""
 
     permission_classes = [roles("enterprise", "officer", *STAFF_READ)]
-    serializer_class = NotificationOutput
+    serializer_class = LicensingNotificationOutput
 
     def get_queryset(self):
         return selectors.notification_list(actor=self.request.user)
@@ -208,8 +208,8 @@ class NotificationListApi(generics.ListAPIView):
 class NotificationReadApi(APIView):
     permission_classes = [roles("enterprise", "officer", *STAFF_READ)]
 
-    @extend_schema(request=None, responses=NotificationOutput, operation_id="notification_read")
+    @extend_schema(request=None, responses=LicensingNotificationOutput, operation_id="notification_read")
     def post(self, request, pk: int):
         return Response(
-            NotificationOutput(services.notification_read(actor=request.user, notification_id=pk)).data
+            LicensingNotificationOutput(services.notification_read(actor=request.user, notification_id=pk)).data
         )

@@ -44,10 +44,8 @@ from licensing.services.licences import (
     licence_register_existing,
     licence_reinstate,
     licence_revoke,
-    licence_status_sweep,
     licence_suspend,
     licence_transition,
-    licence_verify,
     licence_withdraw,
 )
 from licensing.services.materials import material_add, material_open
@@ -71,7 +69,13 @@ from licensing.services.review import (
     application_request_correction,
     application_start_review,
 )
-from licensing.services.sweeps import auto_check_retry_sweep, deadline_overdue_sweep, material_orphans_sweep
+from licensing.services.sweeps import (
+    auto_check_retry_sweep,
+    deadline_overdue_sweep,
+    licence_status_sweep,
+    material_orphans_sweep,
+)
+from licensing.services.verification import licence_verify
 
 __all__ = [
     "annual_report_confirm",

@@ -34,6 +34,7 @@ from licensing.services.common import (
     list_holder,
     require_enterprise_user,
     require_officer_of,
+    require_role_of,
     today,
 )
 from regulator import audit, scoping
@@ -195,6 +196,7 @@ def annual_report_file(
 def annual_report_return(*, actor, report_id: int, reasons: list[str]) -> AnnualReport:
     """An officer returns a filed report for correction, listing every reason (§1.6: the
     April correction month)."""
+    require_role_of(actor, Role.OFFICER)
     reasons = [str(r).strip() for r in (reasons or []) if str(r).strip()]
     if not reasons:
         raise ApplicationError(_("List what must be corrected."), errors={"reasons": [_("Required.")]})
@@ -251,6 +253,7 @@ def _bonus(actor, report: AnnualReport, ref: str) -> None:
 
 
 def annual_report_confirm(*, actor, report_id: int, reason: str = "") -> AnnualReport:
+    require_role_of(actor, Role.OFFICER)
     with transaction.atomic():
         report = annual_report_transition(report_id=report_id, to=A.CONFIRMED, actor=actor, reason=reason)
         report.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None

@@ -21,13 +21,13 @@ from licensing.models import (
     Application,
     ApplicationEvent,
     AppStatus,
-    Commitment,
     DeadlineKind,
     Licence,
     LicenceStatus,
     Path,
 )
 from licensing.services import catalogue
+from licensing.services.commitments import sign_commitment
 from licensing.services.common import (
     actor_label,
     add_days,
@@ -459,31 +459,6 @@ def path_for(app: Application, r=None) -> tuple[str, list[str]]:
     return (Path.STANDARD if reasons else Path.NOTIFY_COMMIT), reasons
 
 
-def commitment_payload(
-    app: Application, statement, signatory_name: str, signatory_title: str, signed_at
-) -> dict:
-    return canonical.plain(
-        {
-            "statement": {"version": statement.version, "text_sha256": statement.text_sha256},
-            "application": {
-                "id": app.pk,
-                "uscc": app.enterprise.uscc,
-                "enterprise": app.enterprise.name,
-                "categories": app.category_codes,
-                "coverage": app.coverage,
-                "issuer": app.issuer_id,
-                "registered_capital": str(app.registered_capital),
-                "staff_count": app.staff_count,
-                "premises": app.premises,
-                "security_measures": app.security_measures,
-                "materials": sorted(m.sha256 for m in app.materials.all()),
-            },
-            "signatory": {"name": signatory_name, "title": signatory_title},
-            "signed_at": signed_at,
-        }
-    )
-
-
 def application_submit(*, actor, application_id: int, commitment: dict | None = None) -> Application:
     from licensing import tasks
 
@@ -515,7 +490,7 @@ def application_submit(*, actor, application_id: int, commitment: dict | None = 
         app.submitted_at = timezone.now()
         app.save(update_fields=["path", "submitted_at", "updated_at"])
         if path == Path.NOTIFY_COMMIT:
-            _sign_commitment(actor, app, commitment)
+            sign_commitment(actor, app, commitment)
             app = application_transition(
                 application_id=app.pk, to=S.SUBMITTED_WITH_COMMITMENT, actor=actor, data={"path": path}
             )
@@ -580,54 +555,6 @@ def release_renewal(actor, app: Application) -> None:
             actor=actor,
             reason=f"renewal application {app.pk} ended: {app.status}",
         )
-
-
-def _sign_commitment(actor, app: Application, commitment: dict | None) -> Commitment:
-    statement = catalogue.statement_current()
-    if statement is None:
-        raise ApplicationError(
-            _("No conditions statement is published."), errors={"commitment": [_("Unavailable.")]}
-        )
-    c = commitment or {}
-    errors: dict[str, list[str]] = {}
-    if not c:
-        errors["commitment"] = [_("This application takes the notify-and-commit path: sign the commitment.")]
-    else:
-        if not str(c.get("signatory_name", "")).strip():
-            errors["commitment.signatory_name"] = [_("Required.")]
-        if not str(c.get("signatory_title", "")).strip():
-            errors["commitment.signatory_title"] = [_("Required.")]
-        if c.get("statement_version") != statement.version:
-            errors["commitment.statement_version"] = [
-                _("Commit to the current conditions statement, version %s.") % statement.version
-            ]
-        if c.get("accept") is not True:
-            errors["commitment.accept"] = [
-                _("You must accept the conditions and the consequences of breach.")
-            ]
-    if errors:
-        raise ApplicationError(_("The commitment is incomplete."), errors=errors)
-    signed_at = timezone.now()
-    payload = commitment_payload(
-        app, statement, c["signatory_name"].strip(), c["signatory_title"].strip(), signed_at
-    )
-    obj = Commitment.objects.create(
-        application=app,
-        statement=statement,
-        signatory_name=c["signatory_name"].strip(),
-        signatory_title=c["signatory_title"].strip(),
-        signed_by=actor,
-        signed_at=signed_at,
-        committed=payload,
-        committed_sha256=canonical.sha256_hex(payload),
-    )
-    audit.record(
-        actor=actor,
-        action="licensing.commitment.signed",
-        obj=obj,
-        after={"application": app.pk, "statement_version": statement.version, "sha256": obj.committed_sha256},
-    )
-    return obj
 
 
 def application_withdraw(*, actor, application_id: int, reason: str = "") -> Application:

@@ -37,6 +37,7 @@ from licensing.services.common import (
     require_enterprise_user,
     require_officer_of,
     require_reason,
+    require_role_of,
     resolve_deadline,
     today,
 )
@@ -226,6 +227,7 @@ def cancellation_confirm(*, actor, cancellation_id: int, reason: str = "") -> Ca
     from licensing.services.decisions import decision_record
     from licensing.services.licences import licence_cancel, sign_version
 
+    require_role_of(actor, Role.OFFICER)
     with transaction.atomic():
         c = cancellation_transition(
             cancellation_id=cancellation_id, to=C.CONFIRMED, actor=actor, reason=reason
@@ -263,12 +265,14 @@ def cancellation_confirm(*, actor, cancellation_id: int, reason: str = "") -> Ca
 
 
 def cancellation_refuse(*, actor, cancellation_id: int, reason: str) -> Cancellation:
+    require_role_of(actor, Role.OFFICER)
     return cancellation_transition(
         cancellation_id=cancellation_id, to=C.REFUSED, actor=actor, reason=require_reason(reason)
     )
 
 
 def cancellation_withdraw(*, actor, cancellation_id: int, reason: str = "") -> Cancellation:
+    require_role_of(actor, Role.ENTERPRISE)
     return cancellation_transition(
         cancellation_id=cancellation_id, to=C.WITHDRAWN, actor=actor, reason=reason
     )

@@ -7,7 +7,7 @@ import inspect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.api import ApplicationError, NotFound
+from config.api import ApplicationError, Forbidden, NotFound
 from credit import selectors as credit_selectors
 from credit import services as credit
 from licensing import conf
@@ -47,6 +47,13 @@ def require_licence_authority(actor, issuer: str) -> None:
     if role == Role.SUPERVISOR and scoping.authority_code(actor) == issuer:
         return
     scoping.require_issuer(actor, issuer)
+
+
+def require_role_of(actor, role: str) -> None:
+    """The act belongs to one role (an officer decides, the holder withdraws); a user of
+    another role is refused (403) even on its own rows. System actors pass."""
+    if not is_system(actor) and scoping.role_of(actor) != role:
+        raise Forbidden(_("Your role may not do this."))
 
 
 def require_enterprise_user(actor, enterprise_id: int) -> None:

@@ -10,13 +10,11 @@ and the audit event. The clock sweep uses compare-and-set updates and writes the
 event row.
 """
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.api import ApplicationError, Conflict, NotFound
+from config.api import Conflict, NotFound
 from licensing import conf, keys, numbers, signing
 from licensing.models import (
     MIIT,
@@ -584,90 +582,3 @@ def licence_resign_for_enterprise(*, actor, enterprise, reason: str) -> int:
         sign_version(actor=actor, licence=licence, change="holder_changed", reason=reason)
         done += 1
     return done
-
-
-def licence_status_sweep(*, day=None) -> dict[str, int]:
-    """valid → expiring (≤ EXPIRING_DAYS left) → expired, by compare-and-set per row. A
-    licence whose renewal is pending is left in force (§1.5)."""
-    day = day or today()
-    lead = int(conf.get("EXPIRING_DAYS"))
-    moved = {"expiring": 0, "expired": 0}
-    plan = [
-        (
-            L.EXPIRED,
-            Licence.objects.filter(status__in=[L.VALID, L.EXPIRING, L.SUSPENDED], valid_until__lt=day),
-        ),
-        (
-            L.EXPIRING,
-            Licence.objects.filter(
-                status=L.VALID, valid_until__gte=day, valid_until__lte=add_days(day, lead)
-            ),
-        ),
-    ]
-    for to, qs in plan:
-        for pk, src in list(qs.values_list("pk", "status")):
-            with transaction.atomic():
-                # Compare-and-set: a concurrent sweep or officer action wins cleanly.
-                if (
-                    Licence.objects.filter(pk=pk, status=src).update(status=to, updated_at=timezone.now())
-                    != 1
-                ):
-                    continue
-                LicenceEvent.objects.create(
-                    licence_id=pk, from_status=src, to_status=to, actor_label="sweep", at=timezone.now()
-                )
-                audit.record(
-                    actor="sweep",
-                    action=f"licensing.licence.{to}",
-                    object_type="licensing.licence",
-                    object_id=pk,
-                    before={"status": src},
-                    after={"status": to},
-                )
-                moved[to] += 1
-    return moved
-
-
-def licence_verify(*, document: Any, signature: str, key_id: str | None = None) -> dict[str, Any]:
-    """Check a presented e-licence: is the signature good under a published key, and
-    what is the licence's status now? Tampering, revocation and validity are told apart."""
-    result: dict[str, Any] = {
-        "signature_valid": False,
-        "key_id": None,
-        "licence_number": None,
-        "document_version": None,
-        "current_version": None,
-        "is_current_version": False,
-        "licence_status": None,
-        "verdict": "invalid_signature",
-    }
-    if not isinstance(document, dict):
-        raise ApplicationError(
-            _("The document must be a JSON object."), errors={"document": [_("Not an object.")]}
-        )
-    kid = key_id or document.get("key_id")
-    pub = keys.public_key(str(kid)) if kid else None
-    result["key_id"] = kid
-    if pub is None:
-        result["verdict"] = "unknown_key"
-        return result
-    if not signing.verify(pub, document, signature or ""):
-        return result
-    result["signature_valid"] = True
-    result["licence_number"] = document.get("number")
-    result["document_version"] = document.get("version")
-    licence = Licence.objects.filter(number=str(document.get("number", ""))).first()
-    if licence is None:
-        result["verdict"] = "unknown_licence"
-        return result
-    result["current_version"] = licence.version
-    result["is_current_version"] = document.get("version") == licence.version
-    result["licence_status"] = licence.status
-    if licence.status in (L.REVOKED, L.WITHDRAWN, L.CANCELLED, L.SUSPENDED, L.EXPIRED):
-        result["verdict"] = licence.status
-    elif not result["is_current_version"]:
-        result["verdict"] = "superseded"
-    else:
-        # valid, expiring and renewal_pending are all in force (§1.5).
-        result["verdict"] = "valid"
-    return result

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from licensing import conf
-from licensing.models import Application, AppStatus, Deadline, Material
-from licensing.services.common import today
+from licensing.models import Application, AppStatus, Deadline, Licence, LicenceEvent, LicenceStatus, Material
+from licensing.services.common import add_days, today
 from licensing.services.review import application_auto_check
 from regulator import audit
+
+L = LicenceStatus
 
 
 def deadline_overdue_sweep(*, day: dt.date | None = None) -> int:
@@ -92,3 +94,48 @@ def material_orphans_sweep(*, now: dt.datetime | None = None) -> int:
         default_storage.delete(name)
         removed += 1
     return removed
+
+
+# --- the licence clock -------------------------------------------------------------------
+
+
+def licence_status_sweep(*, day=None) -> dict[str, int]:
+    """valid → expiring (≤ EXPIRING_DAYS left) → expired, by compare-and-set per row. A
+    licence whose renewal is pending is left in force (§1.5)."""
+    day = day or today()
+    lead = int(conf.get("EXPIRING_DAYS"))
+    moved = {"expiring": 0, "expired": 0}
+    plan = [
+        (
+            L.EXPIRED,
+            Licence.objects.filter(status__in=[L.VALID, L.EXPIRING, L.SUSPENDED], valid_until__lt=day),
+        ),
+        (
+            L.EXPIRING,
+            Licence.objects.filter(
+                status=L.VALID, valid_until__gte=day, valid_until__lte=add_days(day, lead)
+            ),
+        ),
+    ]
+    for to, qs in plan:
+        for pk, src in list(qs.values_list("pk", "status")):
+            with transaction.atomic():
+                # Compare-and-set: a concurrent sweep or officer action wins cleanly.
+                if (
+                    Licence.objects.filter(pk=pk, status=src).update(status=to, updated_at=timezone.now())
+                    != 1
+                ):
+                    continue
+                LicenceEvent.objects.create(
+                    licence_id=pk, from_status=src, to_status=to, actor_label="sweep", at=timezone.now()
+                )
+                audit.record(
+                    actor="sweep",
+                    action=f"licensing.licence.{to}",
+                    object_type="licensing.licence",
+                    object_id=pk,
+                    before={"status": src},
+                    after={"status": to},
+                )
+                moved[to] += 1
+    return moved

@@ -59,7 +59,20 @@ def world(enterprise_a, officer, django_capture_on_commit_callbacks):
         returned = services.annual_report_file(actor=enterprise_a, year=2025, **REPORT)
     services.annual_report_return(actor=officer, report_id=returned.pk, reasons=["补充投诉处理情况"])
     services.decision_publish_sweep()
+    material = services.material_add(
+        actor=enterprise_a, application_id=draft.pk, kind="licence", upload=pdf()
+    )
+    cancellation = services.cancellation_file(
+        actor=enterprise_a,
+        licence_number=lic.number,
+        categories=lic.categories,
+        users_settled=True,
+        users_statement="用户已迁移",
+        stop_on=dt.date.today() + dt.timedelta(days=95),
+    )
     return {
+        "material": material,
+        "cancellation": cancellation,
         "licence": lic,
         "draft": draft,
         "submitted": submitted,
@@ -218,6 +231,51 @@ ENDPOINTS = [
         lambda w: REPORT,
         expect(ENTERPRISE_ONLY, 403),
     ),
+    (
+        "change-filings",
+        "get",
+        lambda w: "/api/v1/change-filings/",
+        None,
+        expect({**dict.fromkeys(PERSONAS, 200), "anon": 401}, 200),
+    ),
+    (
+        "change-filing",
+        "post",
+        lambda w: "/api/v1/change-filings/",
+        lambda w: {"changed_on": "2026-11-30", "registered_address": "北京市西城区2号"},
+        expect({**ENTERPRISE_ONLY, "enterprise_a": 201}, 403),
+    ),
+    ("cancellations", "get", lambda w: "/api/v1/cancellations/", None, expect(STAFF_AND_ENT, 200)),
+    (
+        "cancellation-confirm",
+        "post",
+        lambda w: f"/api/v1/cancellations/{w['cancellation'].pk}/confirm/",
+        lambda w: {"reason": "核实"},
+        expect(OFFICER_ONLY, GD_OFFICER_ACT),
+    ),
+    (
+        "cancellation-withdraw",
+        "post",
+        lambda w: f"/api/v1/cancellations/{w['cancellation'].pk}/withdraw/",
+        lambda w: {},
+        # The officer's role may not withdraw the holder's request (403 from the service).
+        expect(ENTERPRISE_ONLY, GD_OFFICER_ACT),
+    ),
+    (
+        "material-download",
+        "get",
+        lambda w: f"/api/v1/materials/{w['material'].pk}/download/",
+        None,
+        expect({**OFFICER_ONLY, "enterprise_a": 200}, GD_OFFICER_ACT),
+    ),
+    (
+        "my-contacts",
+        "patch",
+        lambda w: "/api/v1/my-enterprise/contacts/",
+        lambda w: {"contact_email": "ops@example.com"},
+        expect(ENTERPRISE_ONLY, 403),
+    ),
+    ("notifications", "get", lambda w: "/api/v1/notifications/", None, expect(STAFF_AND_ENT, 200)),
     (
         "decisions",
         "get",
