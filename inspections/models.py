@@ -217,7 +217,9 @@ class Inspection(models.Model):
     """One selected target of a draw (its selection: stratum, position, ticket) and the
     inspection of it by the dealt team."""
 
-    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="inspections")
+    # No separate index on draw: the unique (draw, uscc) index leads with it. A draw writes
+    # tens of thousands of rows at once, so every index saved shortens it.
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="inspections", db_index=False)
     enterprise = models.ForeignKey("regulator.Enterprise", on_delete=models.PROTECT, related_name="+")
     uscc = models.CharField(max_length=18)
     stratum = models.CharField(max_length=32)
@@ -256,7 +258,10 @@ class Assignment(models.Model):
     """One inspector on one inspection's team. A recused member stays as a row with
     ``recused`` set, so the team history is public and replayable."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="assignments")
+    # Indexed by the unique (inspection, inspector) constraint, which leads with it.
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="assignments", db_index=False
+    )
     inspector = models.ForeignKey(Inspector, on_delete=models.PROTECT, related_name="assignments")
     badge = models.CharField(max_length=32)
     seq = models.PositiveIntegerField()  # dealing order within the team
@@ -270,7 +275,6 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["inspection", "inspector"], name="assignment_once"),
         ]
-        indexes = [models.Index(fields=["inspector", "recused"])]
 
     def __str__(self) -> str:
         return f"{self.badge} on {self.inspection_id}"
