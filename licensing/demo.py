@@ -334,6 +334,8 @@ def load() -> str:
             )
             services.application_submit(actor=user, application_id=renewal.pk)
             break
+        # 7. 双公示: every decision above is published (§7), as the beat sweep would.
+        services.decision_publish_sweep()
     return (
         f"{Licence.objects.count()} licences, {Application.objects.count()} applications, "
         f"{PostCheck.objects.count()} post-checks, {late_users} late and {missing} missing annual reports"

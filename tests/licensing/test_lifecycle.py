@@ -297,3 +297,82 @@ def test_capital_thresholds_change_through_the_audited_service_only(officer, rf)
     request = rf.get("/admin/")
     request.user = officer
     assert not model_admin.has_change_permission(request, cat) and not model_admin.has_add_permission(request)
+
+
+# --- every allowed and disallowed edge of the annual-report and cancellation machines ---
+
+
+def _report(enterprise_a, officer_bj):
+    with at(2025, 3, 3):
+        standard_issued(enterprise_a, officer_bj)
+    with at(2026, 2, 1):
+        return services.annual_report_file(
+            actor=enterprise_a,
+            year=2025,
+            operations="o",
+            changes="c",
+            service_quality="q",
+            security_measures="s",
+        )
+
+
+def test_annual_report_edges(enterprise_a, officer_bj):
+    from licensing.models import AnnualReport, AnnualReportEvent, AnnualReportStatus
+    from licensing.services.annual_reports import ALLOWED
+
+    rep = _report(enterprise_a, officer_bj)
+    for src, allowed in ALLOWED.items():
+        for to in AnnualReportStatus.values:
+            AnnualReport.objects.filter(pk=rep.pk).update(status=src)
+            before = AnnualReportEvent.objects.count()
+            if to in allowed:
+                services.annual_report_transition(report_id=rep.pk, to=to, actor=officer_bj, reason="r")
+                ev = AnnualReportEvent.objects.latest("id")
+                assert (ev.from_status, ev.to_status) == (src, to)
+                assert AuditEvent.objects.filter(
+                    action=f"licensing.annual_report.{to}", object_id=str(rep.pk)
+                ).exists()
+            else:
+                with pytest.raises(Conflict):
+                    services.annual_report_transition(report_id=rep.pk, to=to, actor=officer_bj, reason="r")
+                assert AnnualReportEvent.objects.count() == before
+
+
+def test_cancellation_edges(enterprise_a, officer_bj):
+    from licensing.models import Cancellation, CancellationEvent, CancellationStatus
+    from licensing.services.changes import ALLOWED
+
+    _a, lic = standard_issued(enterprise_a, officer_bj)
+    c = services.cancellation_file(
+        actor=enterprise_a,
+        licence_number=lic.number,
+        categories=lic.categories,
+        users_settled=True,
+        users_statement="已处理",
+        stop_on=dt.date.today() + dt.timedelta(days=90),
+    )
+    for src, allowed in ALLOWED.items():
+        for to in CancellationStatus.values:
+            Cancellation.objects.filter(pk=c.pk).update(status=src)
+            if to in allowed:
+                services.cancellation_transition(cancellation_id=c.pk, to=to, actor=officer_bj, reason="r")
+                ev = CancellationEvent.objects.latest("id")
+                assert (ev.from_status, ev.to_status) == (src, to)
+                assert AuditEvent.objects.filter(
+                    action=f"licensing.cancellation.{to}", object_id=str(c.pk)
+                ).exists()
+            else:
+                with pytest.raises(Conflict):
+                    services.cancellation_transition(
+                        cancellation_id=c.pk, to=to, actor=officer_bj, reason="r"
+                    )
+
+
+def test_only_officers_decide_and_only_the_holder_withdraws(enterprise_a, officer_bj):
+    from config.api import Forbidden
+
+    rep = _report(enterprise_a, officer_bj)
+    with pytest.raises(Forbidden):
+        services.annual_report_confirm(actor=enterprise_a, report_id=rep.pk)
+    with pytest.raises(Forbidden):
+        services.annual_report_return(actor=enterprise_a, report_id=rep.pk, reasons=["x"])
