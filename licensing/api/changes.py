@@ -137,7 +137,9 @@ class CancellationActionApi(APIView):
 
     permission_classes = [roles("enterprise", "officer", auditor=False)]
 
-    @extend_schema(request=CancellationReasonInput, responses=CancellationOutput, operation_id="cancellation_action")
+    @extend_schema(
+        request=CancellationReasonInput, responses=CancellationOutput, operation_id="cancellation_action"
+    )
     def post(self, request, pk: int, action: str):
         if action not in CANCELLATION_ACTIONS:
             raise NotFound()
@@ -211,5 +213,7 @@ class NotificationReadApi(APIView):
     @extend_schema(request=None, responses=LicensingNotificationOutput, operation_id="notification_read")
     def post(self, request, pk: int):
         return Response(
-            LicensingNotificationOutput(services.notification_read(actor=request.user, notification_id=pk)).data
+            LicensingNotificationOutput(
+                services.notification_read(actor=request.user, notification_id=pk)
+            ).data
         )
