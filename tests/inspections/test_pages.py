@@ -15,7 +15,9 @@ def draws(supervisor, item):
     roster(supervisor, 3)
     camp = new_campaign(supervisor, item)
     services.campaign_freeze(actor=supervisor, campaign_id=camp.pk)
-    drawn = services.campaign_draw(actor=supervisor, campaign_id=camp.pk, seed_inputs=["11112222333344445555"])
+    drawn = services.campaign_draw(
+        actor=supervisor, campaign_id=camp.pk, seed_inputs=["11112222333344445555"]
+    )
     other = new_campaign(supervisor, item, code="C2026-2")
     frozen = services.campaign_freeze(actor=supervisor, campaign_id=other.pk)
     return drawn, frozen
