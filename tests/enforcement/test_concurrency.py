@@ -93,3 +93,40 @@ def test_concurrent_sweeps_propose_dishonest_once(clock, ent_a, supervisor, insp
     _race(4, lambda i: services.sweep_unperformed())
     assert ListEntry.objects.filter(source_ref=f"penalty-unfulfilled:{dec.pk}").count() == 1
     assert ListEntry.objects.filter(source_ref=f"penalty:{dec.pk}").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(3))
+def test_annulment_racing_the_listing_leaves_no_listing(clock, ent_a, supervisor, inspector, round_):
+    """Whichever commits first, the listing effect and the annulment end with no open
+    listing: a run in flight finishes and is withdrawn, or it is cancelled before it starts."""
+    case = open_case(supervisor, ent_a, officers=[supervisor, inspector])
+    services.case_investigate(actor=supervisor, case_id=case.pk)
+    notice(supervisor, case)
+    past_reply_window(clock, case)
+    dec = services.decision_make(
+        actor=supervisor,
+        case_id=case.pk,
+        outcome="penalty",
+        kind="fine",
+        amount="5000",
+        title="t",
+        reasons="r",
+        legal_basis="b",
+    )
+    services.decision_deliver(actor=supervisor, decision_id=dec.pk)  # effect left pending
+    listing = dec.effects.get(kind="bad_listing")
+
+    def work(i):
+        if i == 0:
+            return services.effect_run(effect_id=listing.pk)
+        return services.decision_annul(
+            actor=supervisor, decision_id=dec.pk, annulment_kind="court", reference="判决", reason="撤销"
+        )
+
+    _race(2, work)
+    services.effects_run_pending()  # the sweep runs whatever the race left pending
+    open_entries = ListEntry.objects.filter(source_ref=f"penalty:{dec.pk}").exclude(status="removed")
+    assert not open_entries.exists()
+    assert Decision.objects.get(pk=dec.pk).status == "annulled"
+    assert dec.effects.get(kind="bad_listing").status in ("done", "cancelled")
