@@ -230,7 +230,9 @@ def test_chart_escapes_and_scales():
 BUDGETS = {
     "/public/": 2,
     "/public/?q=网络": 4,
-    "/public/enterprises/{a}/": 8,
+    # One or two queries per section (register, licences, credit ×4, penalties, inspections
+    # with their items, complaints), whatever the number of rows in each.
+    "/public/enterprises/{a}/": 12,
     "/public/credit/{a}/": 7,
     "/public/lists/?status=all": 4,
     "/public/lists/{listed}/": 3,
