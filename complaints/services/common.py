@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from complaints import conf, sla
 from complaints.models import Attachment, Complaint, ComplaintPause, Status
 from config.api import ApplicationError, NotFound
-from regulator import calendar, scoping
+from regulator import calendar, scoping, uploads
 from regulator.models import Role
 
 HANDLERS = (Role.HANDLER,)
@@ -158,11 +158,19 @@ def check_files(files: list, existing: int = 0) -> None:
         if f.size > max_bytes:
             errors.append(_("%(name)s is larger than %(max)d bytes.") % {"name": f.name, "max": max_bytes})
             continue
-        # Read the head and rewind, so saving later stores the whole file.
-        head = f.read(16)
+        # The kernel's content check (regulator.uploads): the declared type must be allowed
+        # and the bytes must be that type and nothing else (no executable, ZIP polyglot or
+        # HTML); read whole (at most the size limit) and rewound for saving.
+        data = f.read()
         f.seek(0)
-        if sniff(head) not in allowed:
-            errors.append(_("%(name)s is not an accepted file type (PDF, JPEG, PNG).") % {"name": f.name})
+        declared = getattr(f, "content_type", "") or sniff(data[:16])
+        problem = (
+            _("Accepted: %(types)s.") % {"types": ", ".join(sorted(allowed))}
+            if declared not in allowed
+            else uploads.content_problem(data, declared)
+        )
+        if problem:
+            errors.append(f"{f.name}: {problem}")
     if errors:
         raise ApplicationError(_("Invalid attachments."), errors={"attachments": errors})
 

@@ -2,7 +2,9 @@
 throttling, bad input, and no personal data in any public response."""
 
 import datetime as dt
+import io
 import re
+import zipfile
 
 import pytest
 import time_machine
@@ -362,11 +364,16 @@ def test_bad_input_is_400_with_field_errors_and_nothing_saved(change, fields, en
 
 
 def test_bad_attachments_save_nothing(ent_a, api, settings):
-    settings.TELEREG_COMPLAINTS_ATTACHMENT_MAX_BYTES = 64
+    settings.TELEREG_COMPLAINTS_ATTACHMENT_MAX_BYTES = 200
     client = api(None)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("a.txt", "x")
     for f in (
-        SimpleUploadedFile("big.pdf", PDF + b"0" * 100, "application/pdf"),
+        SimpleUploadedFile("big.pdf", PDF + b"0" * 300, "application/pdf"),
         SimpleUploadedFile("fake.pdf", b"<html>", "application/pdf"),
+        SimpleUploadedFile("poly.pdf", b"%PDF-1" + buf.getvalue(), "application/pdf"),
+        SimpleUploadedFile("a.gif", b"GIF89a", "image/gif"),
     ):
         resp = _intake(client, ent_a, attachments=[SimpleUploadedFile("ok.png", PNG, "image/png"), f])
         assert resp.status_code == 400 and "attachments" in resp.json()["errors"]
