@@ -139,4 +139,25 @@ def list_holder(
 
         kwargs["immediate"] = list_kind == "dishonest"
         kwargs["authority"] = issuer_name(authority)["name_zh"]
-    return credit.list_entry_propose(**kwargs)
+    entry = credit.list_entry_propose(**kwargs)
+    _notify_listed(enterprise, entry, list_kind, reason)
+    return entry
+
+
+def _notify_listed(enterprise, entry, list_kind: str, reason: str) -> None:
+    """The listed enterprise hears of the list notice (issue 11 point 12); the objection
+    window and publication are credit's."""
+    from licensing.services.notifications import enterprise_users, notify
+
+    subject = (
+        _("Your enterprise is put on the dishonest list")
+        if list_kind == "dishonest"
+        else _("Your enterprise is put on the bad-operation list")
+    )
+    notify(
+        users=enterprise_users(enterprise.pk),
+        subject=subject,
+        body=f"{subject}\n{reason}",
+        obj=entry,
+        event="listed",
+    )

@@ -443,3 +443,14 @@ def test_public_lookup_of_an_imported_legacy_number(api, ent_a):
     )
     r = api(None).get(f"/api/v1/public/licences/{quote('京icp证030173号')}/")
     assert r.status_code == 200 and r.json()["number"] == "京ICP证030173号"
+
+
+def test_the_listed_holder_is_notified(enterprise_a, officer_bj):
+    from licensing.models import Notification
+
+    _a, lic = standard_issued(enterprise_a, officer_bj)
+    services.licence_revoke(actor=officer_bj, licence_id=lic.pk, reason="严重违法经营")
+    notes = Notification.objects.filter(
+        recipient=enterprise_a, object_type="credit.listentry", event="listed"
+    )
+    assert notes.count() == 1
