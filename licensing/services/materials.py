@@ -80,7 +80,11 @@ def material_open(*, actor, material_id: int):
             require_enterprise_user(actor, app.enterprise_id)
         else:
             require_officer_of(actor, app.issuer_id)
-    handle = default_storage.open(mat.file.name, "rb")
+    try:
+        handle = default_storage.open(mat.file.name, "rb")
+    except FileNotFoundError:
+        # The row outlived its file (storage restored without it): say so, never a 500.
+        raise NotFound(_("The stored file of this material is missing."))
     audit.record(
         actor=actor,
         action="licensing.material.downloaded",

@@ -454,3 +454,12 @@ def test_the_listed_holder_is_notified(enterprise_a, officer_bj):
         recipient=enterprise_a, object_type="credit.listentry", event="listed"
     )
     assert notes.count() == 1
+
+
+def test_download_of_a_missing_file_is_404(api, enterprise_a, officer_bj):
+    from django.core.files.storage import default_storage
+
+    app = new_app(enterprise_a)
+    mat = services.material_add(actor=enterprise_a, application_id=app.pk, kind="licence", upload=pdf())
+    default_storage.delete(mat.file.name)
+    assert api(officer_bj).get(f"/api/v1/materials/{mat.pk}/download/").status_code == 404
