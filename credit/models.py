@@ -38,10 +38,10 @@ class Rule(models.Model):
     validity_months = models.PositiveIntegerField(default=default_validity_months)
     # §2.2: the law lists these directly (licence revoked): published at once, with no
     # objection window before publication; the firm may still object afterwards (§2.3).
-    direct_listing = models.BooleanField(default=False)
+    direct_listing = models.BooleanField(default=False, db_default=False)
     # §1.6/§2.3 [F S4]: entries under this rule end when the annual report is filed and
     # confirmed (removal reason ``report_filed``); no other rule may end that way.
-    annual_report = models.BooleanField(default=False)
+    annual_report = models.BooleanField(default=False, db_default=False)
     version = models.PositiveIntegerField(default=1)
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -209,12 +209,16 @@ class ListEntry(models.Model):
     status = models.CharField(max_length=16, choices=ListStatus.choices, default=ListStatus.PROPOSED)
     # Written notice of the intended listing (送达, §2.3): its text as sent, how it was
     # served and when it reached the enterprise; the objection window runs from delivery.
-    notice_text = models.TextField(blank=True)
-    notice_method = models.CharField(max_length=16, choices=NoticeMethod.choices, blank=True)
+    # Columns added to existing tables carry database defaults, so bulk loaders that insert
+    # with SQL (bench/) need not know them.
+    notice_text = models.TextField(blank=True, default="", db_default="")
+    notice_method = models.CharField(
+        max_length=16, choices=NoticeMethod.choices, blank=True, default="", db_default=""
+    )
     notice_delivered_on = models.DateField(null=True, blank=True)
     # §2.3 [F S19]: repair needs the penalty carried out; set when the entry was proposed
     # with that condition, and the day it was recorded as carried out.
-    requires_fulfilment = models.BooleanField(default=False)
+    requires_fulfilment = models.BooleanField(default=False, db_default=False)
     fulfilled_on = models.DateField(null=True, blank=True)
     # §2.3 [D] escalation: the bad-list entries whose repetition caused this dishonest entry;
     # annulling any of them takes this one off too.
@@ -379,7 +383,7 @@ class Sanction(models.Model):
     starts_on = models.DateField()
     until = models.DateField()
     reason = models.TextField()
-    legal_basis = models.CharField(max_length=300, blank=True)
+    legal_basis = models.CharField(max_length=300, blank=True, default="", db_default="")
     authority = models.ForeignKey(
         "regulator.Authority", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -388,8 +392,8 @@ class Sanction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Lifting ends a sanction early (e.g. the decision behind it was set aside); the row stays.
     lifted_at = models.DateTimeField(null=True, blank=True)
-    lifted_by_label = models.CharField(max_length=150, blank=True)
-    lift_reason = models.TextField(blank=True)
+    lifted_by_label = models.CharField(max_length=150, blank=True, default="", db_default="")
+    lift_reason = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -49,6 +49,8 @@ class RuleInput(serializers.Serializer):
     legal_basis = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     validity_months = serializers.IntegerField(min_value=0, max_value=600, default=default_validity_months)
     active = serializers.BooleanField(default=True)
+    direct_listing = serializers.BooleanField(default=False)
+    annual_report = serializers.BooleanField(default=False)
 
 
 class RuleUpdateInput(RuleInput):

@@ -16,6 +16,10 @@ EDITABLE = (
     "legal_basis",
     "validity_months",
     "active",
+    # Catalogue flags (issue 10): direct listing by law (§2.2), ends on a filed annual report
+    # (§2.3). Audited with the rule; they decide how entries move, not their points.
+    "direct_listing",
+    "annual_report",
 )
 VERSIONED = ("description_en", "description_zh", "points", "list_effect", "legal_basis", "validity_months")
 
@@ -30,6 +34,8 @@ def _check(values: dict) -> None:
         errors["list_effect"] = [_("Choose none, bad or dishonest.")]
     if "points" in values and values["points"] == 0:
         errors["points"] = [_("Points must not be zero.")]
+    if values.get("direct_listing") and values.get("list_effect", "") == ListEffect.NONE:
+        errors["direct_listing"] = [_("Only a listing rule can list directly.")]
     if "validity_months" in values and values["validity_months"] < 0:
         errors["validity_months"] = [_("Must not be negative.")]
     if errors:
@@ -52,7 +58,7 @@ def rule_create(*, actor, code: str, **values) -> Rule:
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise ApplicationError(_("Unknown fields."), errors={f: [_("Unknown.")] for f in unknown})
-    _check(values)
+    _check({"list_effect": ListEffect.NONE, **values})
     try:
         with transaction.atomic():
             rule = Rule.objects.create(code=code, version=1, **values)
@@ -75,6 +81,8 @@ def rule_update(*, actor, code: str, **changes) -> Rule:
         rule = Rule.objects.select_for_update().filter(code=code).first()
         if rule is None:
             raise NotFound(_("Not found."))
+        if changes.get("direct_listing") and "list_effect" not in changes:
+            _check({"direct_listing": True, "list_effect": rule.list_effect})
         before = _snapshot(rule)
         changed = {k: v for k, v in changes.items() if getattr(rule, k) != v}
         if not changed:

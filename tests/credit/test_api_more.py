@@ -211,3 +211,38 @@ def test_list_query_budget_does_not_grow(url, api, supervisor, published, django
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert c.get(url).status_code == 200
     assert ListEntry.objects.count() == 8
+
+
+def test_sql_bulk_loaders_need_not_know_the_new_columns(ent_a):
+    """bench/list_search.py inserts list entries with SQL naming only the older columns."""
+    from django.db import connection
+
+    rule = Rule.objects.get(code="BAD_PENALTY")
+    with connection.cursor() as cur:
+        cur.execute(
+            """INSERT INTO credit_listentry (enterprise_id, enterprise_name, enterprise_uscc, province,
+                   licence_numbers, list_kind, rule_id, rule_version, reason, legal_basis, authority, source_ref,
+                   status, removal_reason, decided_on, calendar_version, created_at, updated_at)
+               VALUES (%s, 'x', %s, '11', '', 'bad', %s, 1, 'r', '', 'a', '', 'proposed', '', now(), '', now(), now())""",
+            [ent_a.pk, ent_a.uscc, rule.pk],
+        )
+    e = ListEntry.objects.get(enterprise=ent_a)
+    assert (e.notice_text, e.notice_method, e.requires_fulfilment) == ("", "", False)
+
+
+def test_catalogue_flags_are_edited_through_the_api(api, supervisor, ent_a):
+    c = api(supervisor)
+    r = c.patch("/api/v1/credit/rules/BONUS_EXEMPLARY/", {"direct_listing": True}, format="json")
+    assert r.status_code == 400 and "direct_listing" in r.json()["errors"]
+    r = c.patch("/api/v1/credit/rules/BAD_UNREACHABLE/", {"direct_listing": True}, format="json")
+    assert r.status_code == 200 and r.json()["direct_listing"]
+    assert AuditEvent.objects.filter(action="credit.rule_updated", after__direct_listing=True).exists()
+    e = services.list_entry_propose(
+        actor=supervisor,
+        enterprise=ent_a,
+        list_kind="bad",
+        rule_code="BAD_UNREACHABLE",
+        reason="r",
+        authority="MIIT",
+    )
+    assert e.status == "published"
