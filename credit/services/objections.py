@@ -18,6 +18,7 @@ from credit.models import (
     RepairRequest,
     RepairStatus,
 )
+from credit.services.common import lock_account
 from regulator import calendar
 from regulator.dates import add_months
 from regulator.models import Role
@@ -100,16 +101,15 @@ def objection_decide(*, actor, objection_id: int, upheld: bool, answer: str) -> 
     The objection is locked and checked first, so a second decision is a 409 before the
     entry is touched."""
     _required(answer=answer)
+    found = Objection.objects.select_related("entry__enterprise").filter(pk=objection_id).first()
+    if found is None:
+        raise NotFound(_("Not found."))
+    access.require_on(actor, found.entry.enterprise, Role.SUPERVISOR)
     with transaction.atomic():
-        obj = (
-            Objection.objects.select_for_update()
-            .select_related("entry__enterprise", "entry__rule")
-            .filter(pk=objection_id)
-            .first()
-        )
-        if obj is None:
-            raise NotFound(_("Not found."))
-        access.require_on(actor, obj.entry.enterprise, Role.SUPERVISOR)
+        # Lock order as everywhere in credit: the account first, then the objection, then
+        # (inside the transition) the entry; a concurrent withdrawal waits on the account.
+        lock_account(found.enterprise_id)
+        obj = Objection.objects.select_for_update().select_related("entry__rule").get(pk=objection_id)
         if obj.status != ObjectionStatus.PENDING:
             raise Conflict(_("This objection has already been answered."), code="invalid_transition")
         entry = obj.entry

@@ -49,3 +49,60 @@ def test_eight_threads_one_enterprise_no_lost_update(ent_a, supervisor):
     assert LedgerEntry.objects.filter(enterprise=ent_a).count() == 8 * per_thread
     assert acc.score == 100 + total
     assert acc.entry_count == 8 * per_thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_objection_decision_racing_a_withdrawal_never_deadlocks(ent_a, enterprise_a, supervisor):
+    """Both take the account lock first, so one waits for the other; the objection ends
+    upheld or moot, the entry removed, and no deadlock error reaches either caller."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    from credit.models import ListEntry, Objection
+
+    for round_ in range(3):
+        entry = services.list_entry_propose(
+            actor=supervisor,
+            enterprise=ent_a,
+            list_kind="bad",
+            rule_code="BAD_PENALTY",
+            reason="r",
+            authority="MIIT",
+            source_ref=f"race:{round_}",
+        )
+        obj = services.objection_file(actor=enterprise_a, entry_id=entry.pk, grounds="g")
+        errors: list[BaseException] = []
+        barrier = threading.Barrier(2)
+
+        def run(fn):
+            try:
+                barrier.wait()
+                fn()
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(
+                target=run,
+                args=(
+                    lambda: services.objection_decide(
+                        actor=supervisor, objection_id=obj.pk, upheld=True, answer="a"
+                    ),
+                ),
+            ),
+            threading.Thread(
+                target=run,
+                args=(lambda: services.list_entry_withdraw(actor=supervisor, entry_id=entry.pk, reason="w"),),
+            ),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        # The loser sees a 409 (already answered / already removed), never a database error.
+        from config.api import Conflict
+
+        assert all(isinstance(e, Conflict) for e in errors), errors
+        assert ListEntry.objects.get(pk=entry.pk).status == "removed"
+        assert Objection.objects.get(pk=obj.pk).status in ("upheld", "moot")
