@@ -267,3 +267,24 @@ def test_write_endpoints_per_persona(persona, as_persona, request):
             assert status in (400, 404, 409), url
         else:
             assert status == 403, url
+
+
+@pytest.mark.parametrize("persona", PERSONAS + PROVINCIAL_PERSONAS)
+def test_detail_endpoints_per_persona(persona, as_persona, both, ent_a, ent_b):
+    """Account, restrictions and list-entry details: 200 within reach, 404 beyond it (the
+    same answer as for a missing one), 401/403 for those who may not read at all."""
+    _user, client = as_persona(persona)
+    sees = {"11": persona not in PROVINCIAL_PERSONAS, "44": persona != "enterprise_a"}
+    for prov, ent in (("11", ent_a), ("44", ent_b)):
+        for url in (
+            f"/api/v1/credit/accounts/{ent.uscc}/",
+            f"/api/v1/credit/restrictions/{ent.uscc}/",
+            f"/api/v1/credit/list-entries/{both[prov]['entry'].pk}/",
+        ):
+            status = client.get(url).status_code
+            if persona == "anon":
+                assert status == 401, url
+            elif persona not in READERS:
+                assert status == 403, url
+            else:
+                assert status == (200 if sees[prov] else 404), url
