@@ -112,10 +112,8 @@ def _new_decision(*, actor, case: Case, fields: dict, supersedes: Decision | Non
         province=case.enterprise.province,
         # §7 双公示: penalty decisions only, 7 working days from the decision.
         publish_due_on=due_date(decided, "publication") if penalty else None,
-        # §2.1: listed within 30 days; a revocation lists through licensing instead.
-        listing_due_on=(
-            due_date(decided, "listing") if penalty and fields["kind"] != PenaltyKind.REVOCATION else None
-        ),
+        # §2.1: listed within 30 days (a revocation on the dishonest list, through licensing).
+        listing_due_on=due_date(decided, "listing") if penalty else None,
         calendar_version=calendar.version(),
         decided_by=actor_fields(actor)[1],
         **fields,

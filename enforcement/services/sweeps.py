@@ -99,12 +99,13 @@ def _flag(qs, field: str, action: str, model) -> int:
 
 
 def sweep_listing_deadline(*, day=None) -> int:
-    """§2.1: a penalty decision not listed within 30 days is flagged (the listing effect
-    not done by the due date: delivery late, or the effect failing)."""
+    """§2.1: a penalty decision not listed within 30 days is flagged (the listing effect,
+    or the revocation that lists through licensing, not done by the due date: delivery
+    late, or the effect refused by the other app)."""
     day = day or today()
-    listed = Effect.objects.filter(kind=EffectKind.BAD_LISTING, status=EffectStatus.DONE).values(
-        "decision_id"
-    )
+    listed = Effect.objects.filter(
+        kind__in=[EffectKind.BAD_LISTING, EffectKind.REVOCATION], status=EffectStatus.DONE
+    ).values("decision_id")
     qs = Decision.objects.filter(
         outcome=Outcome.PENALTY,
         status__in=[DecisionStatus.MADE, DecisionStatus.DELIVERED],

@@ -154,7 +154,8 @@ def test_revocation_revokes_through_licensing(walk, ent_a, supervisor, licence_a
     entry = ListEntry.objects.get(source_ref=f"penalty:{dec.pk}")
     assert entry.list_kind == "dishonest"
     assert not ListEntry.objects.filter(source_ref=f"penalty:{dec.pk}", list_kind="bad").exists()
-    assert dec.performance_status == "not_required" and dec.listing_due_on is None
+    assert dec.performance_status == "not_required"
+    assert dec.listing_due_on == dec.decided_on + dt.timedelta(days=30)
     with pytest.raises(Conflict):
         services.decision_correct(actor=supervisor, decision_id=dec.pk, reason="更正")
 
@@ -205,6 +206,20 @@ def test_listing_deadline_sweep_flags_undelivered_decision(walk, ent_a, clock):
     assert services.sweep_listing_deadline() == 1
     assert services.sweep_listing_deadline() == 0
     assert Decision.objects.get(pk=dec.pk).listing_late_flagged_at is not None
+
+
+@pytest.mark.django_db
+def test_failed_revocation_flagged_late(walk, ent_a, supervisor, licence_a, clock):
+    from licensing import services as licensing
+
+    case = walk(ent_a, CaseStatus.DECIDED, kind=PenaltyKind.REVOCATION, licence=licence_a)
+    licensing.licence_cancel(actor="test", licence_id=licence_a.pk, reason="企业申请注销")
+    dec = services.decision_deliver(actor=supervisor, decision_id=case.decisions.get().pk)
+    services.effects_run_pending()
+    eff = dec.effects.get(kind="revocation")
+    assert eff.status == EffectStatus.PENDING and eff.last_error  # licensing refused: already ended
+    clock.move_to(dt.datetime.combine(dec.listing_due_on + dt.timedelta(days=1), dt.time(9), tzinfo=SH))
+    assert services.sweep_listing_deadline() == 1
 
 
 @pytest.mark.django_db
