@@ -91,6 +91,7 @@ def _work(draw) -> dict[str, int]:
     outcomes = ["ok", "ok", "fixed", "violation", "ok", "not_at_address", "ok"]
     open_kept = 0
     recused = False
+    # Walk the draw's inspections through the same services a team would use.
     for n, ins in enumerate(Inspection.objects.filter(draw=draw).order_by("id")):
         team = _team(ins)
         if not recused and len(team) >= 2:
@@ -125,6 +126,7 @@ def _work(draw) -> dict[str, int]:
 def load() -> str:
     if Campaign.objects.filter(code=FROZEN).exists():
         return "already loaded"
+    # The target roster comes from the licensing demo; without it there is nothing to draw.
     if not live_licence_holders(issuer=AUTHORITY).exists():
         return "no MIIT licensees (licensing demo missing); nothing loaded"
     today = timezone.localdate()

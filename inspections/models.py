@@ -151,11 +151,13 @@ class Draw(models.Model):
     stored exactly as published (``FrameChunk``), so its bytes hash to ``frame_hash``."""
 
     campaign = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="draw")
+    # Published at the freeze, before any seed exists (DESIGN.md step 1).
     frame_hash = models.CharField(max_length=64)
     frame_size = models.PositiveBigIntegerField()
     frozen_at = models.DateTimeField()
     # Strata as frozen: [{"name", "rate", "size", "take"}], frame order.
     strata = models.JSONField(default=list)
+    # Entered at the draw: dice digits read at the ceremony, a named beacon value (step 2).
     seed_inputs = models.JSONField(default=list, blank=True)
     seed = models.CharField(max_length=64, blank=True)
     drawn_at = models.DateTimeField(null=True, blank=True)
@@ -224,6 +226,7 @@ class Inspection(models.Model):
     uscc = models.CharField(max_length=18)
     stratum = models.CharField(max_length=32)
     position = models.PositiveIntegerField()  # 1-based, within the stratum
+    # The reference's ticket number, truncated as it publishes it (9 digits after leading 9s).
     ticket = models.CharField(max_length=40)
     status = models.CharField(
         max_length=12, choices=InspectionStatus.choices, default=InspectionStatus.ASSIGNED

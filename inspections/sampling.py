@@ -122,6 +122,7 @@ def _ordered(ids: Sequence[str], seed: Any, take: int | None) -> list[tuple[str,
     if k <= 0:
         return []
     prefix = _sha256(str(seed).encode("utf-8")).hexdigest().encode("ascii")
+    # When most ids are taken the threshold pass would keep almost everything anyway.
     if 2 * k >= n:
         # Most ids are taken anyway: compute every full key once.
         candidates: Iterable[str] = ids
@@ -139,6 +140,7 @@ def _ordered(ids: Sequence[str], seed: Any, take: int | None) -> list[tuple[str,
             threshold = min(_COARSE_MOD - 1, threshold * 2 + 1)
         candidates = [ids[i] for i in chosen]
     keyed = [(_full_key(prefix, i), i) for i in candidates]
+    # (ticket digits, id) tuples sort exactly as the reference's heap of (ticket, id, 1).
     keyed.sort()
     return keyed[:k]
 
@@ -152,6 +154,7 @@ def trim(digits: str, mantissa: int = 9) -> str:
     """The reference's published ticket number: "0." and the digits, truncated to
     ``mantissa`` significant digits after the leading run of 9s (not rounded)."""
     x = "0." + digits
+    # Like the reference: a ticket of all 9s counts its first non-9 as just past the end.
     x0 = x + "0"
     first = next(i for i in range(2, len(x0)) if x0[i] < "9")
     return x[: first + mantissa]
@@ -225,6 +228,7 @@ def deal(pool: Pool, targets: Iterable[str], team_size: int) -> Dealt:
         steps = 0
         while steps < size and len(team) < team_size:
             badge = order[cursor]
+            # The cursor moves past every badge examined, taken or skipped (DESIGN.md step 4).
             cursor = (cursor + 1) % size
             steps += 1
             if pool.eligible(badge, target):
@@ -250,6 +254,7 @@ def recuse(pool: Pool, team: list[str], target: str, badge: str, recused: set[st
     recused.add(badge)
     order, size = pool.order, len(pool.order)
     start = pool.position[badge]
+    # Start just after the recused badge; never the recused badge itself (step 0).
     for step in range(1, size):
         candidate = order[(start + step) % size]
         if candidate in team or candidate in recused:

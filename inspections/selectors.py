@@ -29,6 +29,7 @@ def _authority_q(actor, path: str) -> Q:
     code = scoping.authority_code(actor)
     if not code:
         raise NotFound(_("Not found."))
+    # Provincial staff see their own administration's campaigns, not the province's MIIT ones.
     return Q() if scoping.is_national(actor) else Q(**{path: code})
 
 
@@ -103,6 +104,7 @@ def inspection_list(*, actor) -> QuerySet[Inspection]:
     role = scoping.role_of(actor)
     if role == Role.INSPECTOR:
         # Own inspections only: those with an active seat of the actor.
+        # A recused inspector loses sight of the inspection with the seat.
         return qs.filter(assignments__inspector__user_id=actor.pk, assignments__recused=False)
     if role not in (Role.SUPERVISOR, Role.AUDITOR):
         return qs.none()
@@ -162,9 +164,11 @@ def public_draw_document(draw: Draw) -> dict:
         .values_list("pk", "stratum", "position", "uscc", "ticket")
         .order_by("id")
     )
+    # Publication order is the draw order: strata in frame order, positions within each.
     rows.sort(key=lambda r: (order.get(r[1], len(order)), r[2]))
     teams: dict[int, list[str]] = {}
     for ins_id, badge in (
+        # Teams as dealt by the draw; replacements appear under recusals, as the protocol replays them.
         Assignment.objects.filter(inspection__draw=draw, dealt=True)
         .order_by("inspection_id", "seq")
         .values_list("inspection_id", "badge")
@@ -192,6 +196,7 @@ def public_results(
     date_to: dt.date | None = None,
 ) -> QuerySet[Inspection]:
     qs = (
+        # Only published results are public (§3 "results published promptly").
         Inspection.objects.filter(status=InspectionStatus.PUBLISHED)
         .select_related("enterprise", "draw__campaign")
         .prefetch_related("result_items", "draw__campaign__items")

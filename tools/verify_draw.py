@@ -83,6 +83,7 @@ def verify(frame_bytes: bytes, doc: dict) -> list[str]:
         frame = json.loads(frame_bytes.decode("utf-8"))
     except ValueError as e:
         return [*diffs, f"frame: not JSON ({e})"]
+    # A frame not in canonical form could hash differently after any re-serialisation.
     if canonical(frame) != frame_bytes:
         diffs.append("frame: not in canonical JSON (sorted keys, no spaces, UTF-8)")
     if frame.get("format") != FRAME_FORMAT:
@@ -108,11 +109,13 @@ def verify(frame_bytes: bytes, doc: dict) -> list[str]:
     if not doc.get("seed"):
         # Frozen, waiting for its seed: only the frame can be checked so far.
         return diffs
+    # Step 2: recompute the seed from the published hash and inputs, in their order.
     seed = sha256_hex(doc["frame_hash"] + "|" + "|".join(doc["seed_inputs"]))
     if seed != doc["seed"]:
         diffs.append(f"seed: published {doc['seed']}, recomputed {seed} from the frame hash and inputs")
 
     # Targets, stratum by stratum in frame order.
+    # Step 3: each stratum in frame order, exactly the reference sampler's output.
     expected = []
     for s in frame["strata"]:
         for pos, (ticket, uid, _gen) in enumerate(
@@ -127,6 +130,7 @@ def verify(frame_bytes: bytes, doc: dict) -> list[str]:
             diffs.append(f"selection #{n + 1}: published {got}, recomputed {want}")
 
     # Teams dealt in turn from one order.
+    # Step 4: one order of all badges for the whole draw; a cursor walks it cyclically.
     pool = Pool(frame, seed)
     size, cursor, team_size = len(pool.order), 0, int(frame["team_size"])
     teams: dict[str, list[str]] = {}
@@ -156,6 +160,7 @@ def verify(frame_bytes: bytes, doc: dict) -> list[str]:
         diffs.append(f"shortfalls: published {doc.get('shortfalls')}, recomputed {shortfalls}")
 
     # Recusals, replayed in their published order after all the draw's assignments.
+    # Step 4, recusals: after all assignments, in published order, the cursor untouched.
     recused: dict[str, set[str]] = {}
     for n, r in enumerate(doc.get("recusals", []), start=1):
         target, badge = r["target"], r["badge"]

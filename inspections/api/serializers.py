@@ -154,6 +154,7 @@ class CampaignOutput(serializers.ModelSerializer):
         return draw.pk if draw is not None else None
 
 
+# The inputs are strings as read out (leading zeros of dice digits matter).
 class DrawSeedInput(serializers.Serializer):
     seed_inputs = serializers.ListField(
         child=serializers.CharField(max_length=200), min_length=1, max_length=8
@@ -191,6 +192,7 @@ class InspectionRecusalOutput(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
+# Staff view of one inspection: the team by badge, with confirmations, and its recusals.
 class InspectionOutput(serializers.ModelSerializer):
     campaign = serializers.CharField(source="draw.campaign.code")
     draw = serializers.IntegerField(source="draw_id")
@@ -233,6 +235,7 @@ class InspectionOutput(serializers.ModelSerializer):
         return sorted(i.code for i in obj.result_items.all())
 
 
+# The public summary carries no seed until there is one: a frozen draw shows its hash only.
 class PublicDrawSummary(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     campaign = serializers.CharField(source="campaign.code")

@@ -116,6 +116,7 @@ class ConflictListCreateApi(generics.GenericAPIView):
         data = s.ConflictDeclareInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
+        # An inspector declares only their own conflicts; the badge field is for supervisors.
         if scoping.role_of(request.user) == Role.INSPECTOR:
             inspector = selectors.inspector_list(actor=request.user).first()
             if inspector is None:
@@ -187,6 +188,7 @@ class CampaignFreezeApi(APIView):
 
     @extend_schema(request=None, responses=s.PublicDrawSummary)
     def post(self, request, pk: int):
+        # Out of the actor's scope is a 404 before any write is tried.
         selectors.campaign_get(actor=request.user, campaign_id=pk)
         draw = services.campaign_freeze(actor=request.user, campaign_id=pk)
         return Response(s.PublicDrawSummary(draw).data)
@@ -247,6 +249,7 @@ class InspectionActionApi(APIView):
             data.is_valid(raise_exception=True)
             kw = dict(data.validated_data)
         service = getattr(services, f"inspection_{self.action_name}")
+        # One service per action; each checks that the actor holds a seat on the team.
         ins = service(actor=request.user, inspection=ins, **kw)
         return Response(s.InspectionOutput(selectors.inspection_list(actor=request.user).get(pk=ins.pk)).data)
 
@@ -310,6 +313,7 @@ class PublicDrawFrameApi(APIView):
 
         draw = selectors.public_draw_get(pk)
         resp = StreamingHttpResponse(frame_chunks(draw.pk), content_type="application/json; charset=utf-8")
+        # The header lets a client check the body against the hash without a second request.
         resp["X-Frame-Hash"] = draw.frame_hash
         resp["Content-Disposition"] = f'inline; filename="draw-{draw.pk}-frame.json"'
         return resp
@@ -363,6 +367,7 @@ class PublicResultListApi(generics.GenericAPIView):
         q = s.PublicResultQuery(data=request.query_params)
         q.is_valid(raise_exception=True)
         v = dict(q.validated_data)
+        # The public field is called result (§3 published fields); the model calls it outcome.
         v["outcome"] = v.pop("result", "")
         if v.get("uscc"):
             v["uscc"] = uscc_mod.normalise(v["uscc"])

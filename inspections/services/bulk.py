@@ -15,6 +15,7 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequen
             [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=2000
         )
         return
+    # Columns named from the model so a renamed field cannot silently shift the COPY.
     opts = model._meta
     columns = ", ".join(
         connection.ops.quote_name(opts.get_field(f.removesuffix("_id")).column) for f in fields
@@ -36,6 +37,7 @@ def enterprise_pks(usccs: Sequence[str]) -> dict[str, int]:
         for at in range(0, len(usccs), 900):
             out.update(Enterprise.objects.filter(uscc__in=usccs[at : at + 900]).values_list("uscc", "pk"))
         return out
+    # The driver's own cursor binds the list as one array parameter (no per-code quoting).
     connection.ensure_connection()
     table = connection.ops.quote_name(Enterprise._meta.db_table)
     with connection.connection.cursor() as cur:

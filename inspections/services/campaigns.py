@@ -122,6 +122,7 @@ def campaign_create(
     bad = [p for p in scope if p not in provinces.BY_CODE]
     if bad:
         errors["provinces"] = [_("Unknown province codes: %s") % ", ".join(bad)]
+    # A provincial administration supervises its own province only (DESIGN.md, roles).
     elif not auth.is_national and scope and scope != [auth.province]:
         errors["provinces"] = [_("A provincial campaign covers its own province only.")]
     if season_end < season_start:
@@ -198,13 +199,17 @@ def _targets(camp: Campaign) -> tuple[list[tuple[str, list[str]]], list[dict], d
     holders = licensing.live_licence_holders(
         issuer=camp.authority_id, provinces=camp.provinces or None, service_codes=camp.service_codes or None
     )
+    # One pass over the roster: a million licensees are read as (uscc, pk) pairs, not models.
     pks = dict(holders.values_list("uscc", "pk"))
+    # Strata from credit's account flags in one joined query; calling restrictions_for per firm
+    # would cost a query each. The rates below use the very settings restrictions_for reads.
     accounts = {
         uscc: (grade, bad, dishonest)
         for uscc, grade, bad, dishonest in Account.objects.filter(
             enterprise__in=holders.values("pk")
         ).values_list("enterprise__uscc", "grade", "on_bad_list", "on_dishonest_list")
     }
+    # A firm with no credit account yet stands at the base score (§2.4), like account_get.
     base_grade = grade_of(int(credit_conf.get("CREDIT_BASE_SCORE")), False)
     order = list(conf.get("INSPECTIONS_STRATA"))
     by_stratum: dict[str, list[str]] = {name: [] for name in order}
@@ -212,6 +217,7 @@ def _targets(camp: Campaign) -> tuple[list[tuple[str, list[str]]], list[dict], d
         grade, bad, dishonest = accounts.get(uscc, (base_grade, False, False))
         name = stratum_for(grade=grade, on_bad_list=bad, on_dishonest_list=dishonest)
         by_stratum.setdefault(name, []).append(uscc)
+        # A stratum the settings do not list (a new credit grade) still gets a place, last.
         if name not in order:
             order.append(name)
     # Firms inspected within the last N months are left out, except from strata sampled in
@@ -245,11 +251,14 @@ def _targets(camp: Campaign) -> tuple[list[tuple[str, list[str]]], list[dict], d
                     )
             ids = kept
         strata.append((name, sorted(ids)))
+    # The frame lists exclusions sorted, like everything else in it, so the hash is reproducible.
     excluded.sort(key=lambda e: e["id"])
     return strata, excluded, pks
 
 
 def _pool(camp: Campaign, frame_ids: set[str], on: dt.date) -> tuple[list[dict], list[list[str]]]:
+    # The frame load is what each inspector carries now (open, non-recused seats): the cap then
+    # limits the total, not only this draw's share.
     rows = (
         Inspector.objects.filter(authority=camp.authority, active=True)
         .annotate(
@@ -315,6 +324,7 @@ def build_frame(camp: Campaign, draw_id: int, frozen_at: dt.datetime) -> tuple[d
         "frozen_at": frozen_at.isoformat(),
     }
     for name, ids in strata:
+        # §3 [D]: every new notify-and-commit licence is checked: rate 1, outside the random draw.
         rate = Decimal(1) if camp.kind == CampaignKind.POSTCHECK else stratum_rate(name, camp.base_rate)
         frame["strata"].append(
             {"name": name, "rate": rate_text(rate), "take": sampling.take_for(rate, len(ids)), "ids": ids}
@@ -329,10 +339,14 @@ def campaign_freeze(*, actor, campaign_id: int) -> Draw:
         _require_campaign_actor(actor, camp)
         if camp.status != CampaignStatus.DRAFT:
             raise Conflict(_("The frame of this campaign is already frozen."), code="invalid_transition")
+        # Whole seconds: the time is part of the hashed frame and is read back by people.
         frozen_at = timezone.now().replace(microsecond=0)
+        # The draw row exists first because the frame names its own draw id (a frame cannot be
+        # replayed as another draw's).
         draw = Draw.objects.create(campaign=camp, frame_hash="", frame_size=0, frozen_at=frozen_at)
         frame, _pks = build_frame(camp, draw.pk, frozen_at)
         text = sampling.canonical_json(frame).decode("utf-8")
+        # Stored in slices so the public endpoint can stream a million-target frame row by row.
         size = int(conf.get("INSPECTIONS_FRAME_CHUNK_CHARS"))
         insert_rows(
             FrameChunk,
@@ -415,25 +429,31 @@ def campaign_draw(*, actor, campaign_id: int, seed_inputs: list[str]) -> Draw:
             raise Conflict(
                 _("Freeze the frame and publish its hash before entering the seed."), code="frame_not_frozen"
             )
+        # One draw per frame: a second seed would let someone pick the outcome they like.
         if camp.status != CampaignStatus.FROZEN:
             raise Conflict(_("This campaign has been drawn already."), code="invalid_transition")
         draw = Draw.objects.select_for_update().get(campaign=camp)
         text = frame_text(draw)
+        # Never draw from a frame that no longer matches what was published.
         if sampling.sha256_hex(text) != draw.frame_hash:
             raise Conflict(_("The stored frame does not match its published hash."), code="frame_corrupt")
         frame = json.loads(text)
+        # DESIGN.md step 2: the seed depends on the published hash, so it cannot predate the freeze.
         seed = sampling.seed_from(draw.frame_hash, inputs)
         selections, dealt = compute(frame, seed)
         now = timezone.now()
         today = timezone.localdate(now)
+        # §3 [R]: results within 20 working days of the draw, on the Chinese working-day calendar.
         due = calendar.add_working_days(today, camp.result_working_days)
         version = calendar.version()
         targets = [x["id"] for x in selections]
+        # The frame publishes codes; the rows need keys. One array-bound statement for all.
         pks = enterprise_pks(targets)
         postchecks: dict[str, list] = {}
         if camp.kind == CampaignKind.POSTCHECK:
             for pc in licensing.postchecks_awaiting_inspection(issuer=camp.authority_id):
                 postchecks.setdefault(pc.licence.enterprise.uscc, []).append((pc.pk, pc.licence.number))
+        # COPY, not ORM inserts: 50,000 selections and 100,000 seats in seconds (bench/draw.py).
         insert_rows(
             Inspection,
             INSPECTION_COLUMNS,

@@ -62,6 +62,7 @@ def transition(
             setattr(ins, k, v)
         ins.status = to
         now = timezone.now()
+        # Publication time starts the public record; the lateness sweep compares it with due_on.
         if to == S.PUBLISHED:
             ins.published_at = now
         ins.save()
@@ -134,11 +135,13 @@ def inspection_record(
             errors["items"] = [_("Name the inspection items the violation concerns.")]
     elif severity:
         errors["severity"] = [_("Only a violation has a severity.")]
+    # Findings that lead to a listing, a case or a rectification must state their facts.
     if outcome in (Outcome.VIOLATION, Outcome.NOT_AT_ADDRESS, Outcome.FIXED) and not facts:
         errors["facts"] = [_("Required.")]
     if len(facts) > 20000:
         errors["facts"] = [_("At most %(n)s characters.") % {"n": 20000}]
     today = timezone.localdate()
+    # An inspection cannot precede its draw nor be dated in the future.
     if inspected_on > today or inspected_on < timezone.localdate(inspection.draw.drawn_at):
         errors["inspected_on"] = [_("Between the draw and today.")]
     campaign_items = {i.code: i for i in inspection.draw.campaign.items.all()}
@@ -160,7 +163,9 @@ def inspection_record(
                 "recorded_at": timezone.now(),
             },
         )
+        # The items a violation concerns become the provisions of the penalty case (§7).
         ins.result_items.set([campaign_items[c] for c in sorted(set(items or []))])
+        # A new record needs everyone's confirmation again: nobody confirms text they have not seen.
         Assignment.objects.filter(inspection=ins).update(confirmed_at=None)
         Assignment.objects.filter(pk=seat.pk).update(confirmed_at=timezone.now())
     return ins
@@ -189,6 +194,7 @@ def inspection_confirm(*, actor, inspection: Inspection) -> Inspection:
         audit.record(
             actor=actor, action="inspections.inspection.confirmed", obj=ins, after={"badge": seat.badge}
         )
+        # §3: the record is the team's (two inspectors at least); it is published only when all confirm.
         pending = Assignment.objects.filter(inspection=ins, recused=False, confirmed_at__isnull=True).exists()
         if not pending:
             ins = _publish(actor=actor, ins=ins)
@@ -204,6 +210,7 @@ def _publish(*, actor, ins: Inspection) -> Inspection:
         reason=_("Every team member confirmed the record."),
         changes={"licence_numbers": numbers},
     )
+    # In the same transaction: a published result and its effects commit together or not at all.
     effects = apply_effects(ins)
     Inspection.objects.filter(pk=ins.pk).update(effects=effects)
     ins.effects = effects
@@ -298,6 +305,7 @@ def inspection_recuse(*, actor, inspection: Inspection, badge: str, reason: str)
         raise NotFound(_("Not found."))
     with transaction.atomic():
         ins = Inspection.objects.select_for_update().select_related("draw").get(pk=inspection.pk)
+        # Once a result is recorded the team has acted; a conflict found then is a matter for review.
         if ins.status not in (S.ASSIGNED, S.IN_PROGRESS):
             raise Conflict(
                 _("A recusal is possible only before the result is recorded."), code="invalid_transition"
@@ -312,6 +320,8 @@ def inspection_recuse(*, actor, inspection: Inspection, badge: str, reason: str)
         # The pool as the replay sees it: frame loads and caps, plus every active seat of
         # this draw (draw assignments and earlier replacements), frame conflicts.
         pool = sampling.make_pool(draw.pool["inspectors"], draw.pool["conflicts"], draw.seed)
+        # Loads as the replay sees them: frame load plus every active seat of this draw (dealt and
+        # replacements), which equals replaying the draw and every earlier recusal in order.
         counts = dict(
             Assignment.objects.filter(inspection__draw=draw, recused=False)
             .values("badge")
@@ -321,8 +331,10 @@ def inspection_recuse(*, actor, inspection: Inspection, badge: str, reason: str)
         for b, n in counts.items():
             if b in pool.load:
                 pool.load[b] += n
+        # A badge recused once for this target never comes back to it.
         recused = set(Recusal.objects.filter(inspection=ins).values_list("badge", flat=True))
         replacement = sampling.recuse(pool, team, ins.uscc, badge, recused)
+        # The row stays, flagged: the published history shows who was dealt and who stepped aside.
         Assignment.objects.filter(inspection=ins, badge=badge).update(recused=True, confirmed_at=None)
         if replacement is not None:
             inspector = Inspector.objects.get(badge=replacement)
@@ -364,6 +376,7 @@ def sweep_late(*, today: dt.date | None = None) -> int:
     count = 0
     for pk in list(late):
         with transaction.atomic():
+            # Compare-and-set: a concurrent sweep that got here first makes this a no-op.
             n = (
                 Inspection.objects.filter(pk=pk, late_at__isnull=True)
                 .exclude(status=S.PUBLISHED)
