@@ -302,7 +302,7 @@ def test_bad_input_is_400_not_500(api, world, supervisor):
 def test_csv_cells_cannot_be_formulas(api, world, supervisor):
     from regulator.models import Enterprise
 
-    Enterprise.objects.filter(pk=world["ent"].pk).update(name="=HYPERLINK(\"http://x\")")
+    Enterprise.objects.filter(pk=world["ent"].pk).update(name='=HYPERLINK("http://x")')
     _publish_via_api(api, world, supervisor)
     text = b"".join(api().get("/api/v1/public/inspection-results/?format=csv").streaming_content).decode()
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
