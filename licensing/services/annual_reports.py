@@ -9,7 +9,6 @@ event row and an audit event (issue 8 point 5).
 """
 
 import datetime as dt
-import inspect
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -236,20 +235,8 @@ def annual_report_refile(*, actor, report_id: int, **items: Any) -> AnnualReport
 
 
 def _bonus(actor, report: AnnualReport, ref: str) -> None:
-    """§2.4 [D] bonus for a clean on-time report, through credit's service (the credit
-    corrections add ``annual_report_bonus_post``; the older ledger call until then)."""
-    post = getattr(credit, "annual_report_bonus_post", None)
-    if post is not None and "source_ref" in inspect.signature(post).parameters:
-        post(actor=actor, enterprise=report.enterprise, source_ref=ref)
-        return
-    credit.ledger_post(
-        actor=actor,
-        enterprise=report.enterprise,
-        rule_code="BONUS_ANNUAL_REPORT",
-        source_ref=ref,
-        note=f"Annual report for {report.year} filed on time.",
-        idempotency_key=f"{ref}:bonus",
-    )
+    """§2.4 [D] bonus for a clean on-time report, through credit's service."""
+    credit.annual_report_bonus_post(actor=actor, enterprise=report.enterprise, source_ref=ref)
 
 
 def annual_report_confirm(*, actor, report_id: int, reason: str = "") -> AnnualReport:

@@ -2,7 +2,6 @@
 calls into credit."""
 
 import datetime as dt
-import inspect
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,27 +118,20 @@ def list_holder(
     source_ref: str,
     licence_numbers: list[str] | None = None,
 ):
-    """Put ``enterprise`` on a credit list through credit's service, deciding authority given
-    as an Authority code (issue 11 point 5). Whether the rule lists directly (a revocation,
-    §2.2) is the credit rule catalogue's decision; until the credit corrections land, the
-    older signature takes ``immediate`` and a free-text authority, so this one call adapts."""
-    params = inspect.signature(credit.list_entry_propose).parameters
-    kwargs = {
-        "actor": actor,
-        "enterprise": enterprise,
-        "list_kind": list_kind,
-        "rule_code": rule_code,
-        "reason": reason,
-        "authority": authority,
-        "source_ref": source_ref,
-        "licence_numbers": licence_numbers,
-    }
-    if "immediate" in params:
-        from licensing.services.licences import issuer_name
-
-        kwargs["immediate"] = list_kind == "dishonest"
-        kwargs["authority"] = issuer_name(authority)["name_zh"]
-    entry = credit.list_entry_propose(**kwargs)
+    """Put ``enterprise`` on a credit list through credit's service, the deciding authority
+    given as an Authority code (issue 11 point 5). Whether the rule lists directly (a
+    revocation, §2.2) is the credit rule catalogue's decision, not ours. The holder is
+    notified of the list notice."""
+    entry = credit.list_entry_propose(
+        actor=actor,
+        enterprise=enterprise,
+        list_kind=list_kind,
+        rule_code=rule_code,
+        reason=reason,
+        authority=authority,
+        source_ref=source_ref,
+        licence_numbers=licence_numbers,
+    )
     _notify_listed(enterprise, entry, list_kind, reason)
     return entry
 
