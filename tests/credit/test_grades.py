@@ -171,3 +171,12 @@ def test_public_profile_shows_live_and_yearly_grade(old_ent, supervisor, api):
     d = api(None).get(f"/api/v1/public/credit/{old_ent.uscc}/").json()
     assert d["score"] == 110 and d["yearly_grade"]["score"] == 120
     assert (d["yearly_grade"]["year"], d["yearly_grade"]["status"]) == (2026, "publicity")
+
+
+def test_daily_command_runs_the_grade_sweep(old_ent, capsys):
+    from django.core.management import call_command
+
+    with time_machine.travel(at(dt.date(2026, 1, 15))):
+        call_command("credit_sweep")
+    assert "grades: {'clean_bonus': 1, 'recorded': 1}" in capsys.readouterr().out
+    assert GradeRecord.objects.filter(enterprise=old_ent, year=2026).exists()
