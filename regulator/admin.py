@@ -1,10 +1,34 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from config.api import ApplicationError
 from regulator import calendar, services
 from regulator.admin_tools import ReadOnlyAdmin
 from regulator.models import AuditEvent, Authority, CalendarOverride, Enterprise, User
+
+
+class UserChangeForm(BaseUserChangeForm):
+    """Role and membership checked as the service will check them, so a refusal is a form
+    error rather than a failed save."""
+
+    def clean(self):
+        data = super().clean()
+        if {"role", "enterprise", "authority"} & set(self.changed_data):
+            enterprise = data.get("enterprise")
+            authority = data.get("authority")
+            try:
+                services.membership(
+                    role=data.get("role") or "",
+                    enterprise_uscc=enterprise.uscc if enterprise else None,
+                    authority=authority.pk if authority else "",
+                )
+            except ApplicationError as exc:
+                errors = {f: msgs for f, msgs in exc.errors.items() if f in self.fields}
+                raise forms.ValidationError(errors or exc.message)
+        return data
 
 
 @admin.register(User)
@@ -14,6 +38,7 @@ class UserAdmin(BaseUserAdmin):
     audited). Username and dates are read-only; a password change (the separate form)
     revokes the user's tokens and is audited (regulator.signals)."""
 
+    form = UserChangeForm
     list_display = ("username", "role", "enterprise", "authority", "is_active", "locked_until")
     list_filter = ("role", "authority", "is_active")
     fieldsets = (

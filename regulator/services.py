@@ -95,7 +95,7 @@ def enterprise_update(*, actor, enterprise: Enterprise, **changes: Any) -> Enter
     return ent
 
 
-def _membership(*, role: str, enterprise_uscc: str | None, authority: str) -> tuple[Any, Any]:
+def membership(*, role: str, enterprise_uscc: str | None, authority: str) -> tuple[Any, Any]:
     """(enterprise, authority) for a user of ``role``, validated: staff belong to one
     authority ("MIIT" by default), enterprise users to one enterprise and no authority."""
     if role not in Role.values:
@@ -150,7 +150,7 @@ def user_create(
     """Provision a user. Staff belong to one authority: ``authority`` ("MIIT" or a province
     code; ``province`` is accepted as a synonym for a provincial administration); staff
     with neither belong to MIIT. Enterprise users belong to none."""
-    enterprise, auth = _membership(
+    enterprise, auth = membership(
         role=role, enterprise_uscc=enterprise_uscc, authority=authority or province
     )
     try:
@@ -232,7 +232,7 @@ def user_update(*, actor, user_id: int, **changes: Any) -> User:
             auth = changes.get("authority", user.authority_id or "")
             if role == Role.ENTERPRISE and "authority" not in changes:
                 auth = ""
-            user.enterprise, user.authority = _membership(role=role, enterprise_uscc=ent, authority=auth)
+            user.enterprise, user.authority = membership(role=role, enterprise_uscc=ent, authority=auth)
             user.role = role
         for field in ("badge", "is_active", "is_staff", "is_superuser", "first_name", "last_name", "email"):
             if field in changes:

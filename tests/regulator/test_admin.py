@@ -83,3 +83,15 @@ def test_user_update_refuses_an_inconsistent_membership(db, supervisor, ent_a):
     )
     assert (moved.enterprise_id, moved.authority_id) == (ent_a.pk, None)
     assert not AuditEvent.objects.filter(action="user.updated").exclude(object_id=str(user.pk)).exists()
+
+
+def test_an_inconsistent_role_is_a_form_error_not_a_500(admin_client):
+    user = UserFactory(username="staying", role=Role.OFFICER)
+    url = f"/admin/regulator/user/{user.pk}/change/"
+    data = _form(admin_client, url)
+    data.update(role=Role.ENTERPRISE)  # an enterprise user needs an enterprise
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    user.refresh_from_db()
+    assert user.role == Role.OFFICER and not AuditEvent.objects.filter(action="user.updated").exists()
