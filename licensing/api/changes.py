@@ -3,6 +3,7 @@ change filings, cancellations (注销), material downloads, an enterprise's own 
 and the user's notifications. Views stay thin: shape in, one service or selector, out."""
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -142,7 +143,7 @@ class CancellationActionApi(APIView):
     )
     def post(self, request, pk: int, action: str):
         if action not in CANCELLATION_ACTIONS:
-            raise NotFound()
+            raise NotFound(_("Unknown action."))
         selectors.cancellation_get(actor=request.user, cancellation_id=pk)
         data = CancellationReasonInput(data=request.data)
         data.is_valid(raise_exception=True)

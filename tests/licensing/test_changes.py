@@ -463,3 +463,8 @@ def test_download_of_a_missing_file_is_404(api, enterprise_a, officer_bj):
     mat = services.material_add(actor=enterprise_a, application_id=app.pk, kind="licence", upload=pdf())
     default_storage.delete(mat.file.name)
     assert api(officer_bj).get(f"/api/v1/materials/{mat.pk}/download/").status_code == 404
+
+
+def test_unknown_cancellation_action_is_404(api, enterprise_a):
+    r = api(enterprise_a).post("/api/v1/cancellations/0/0/", {}, format="json")
+    assert r.status_code == 404 and r.json()["message"]
