@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.portal.browser import DESKTOP, PHONE, overflow
+from tests.portal.browser import DESKTOP, PHONE, overflow, wide_elements
 
 OUT = os.environ.get("PORTAL_SCREENSHOTS", "")
 
@@ -26,12 +26,14 @@ def test_screenshots(browser, live_draw_world, march):
     for lang, locale in (("zh", "zh-CN"), ("en", "en-US")):
         for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
             ctx = browser.new_context(locale=locale, viewport=size, is_mobile=size is PHONE)
-            page = ctx.new_page()
             for name, path in shots.items():
                 if lang == "en" and name not in live_portal.english_shots:
                     continue
+                # A fresh tab per page: a full-page capture in mobile emulation leaves the
+                # next page's layout viewport resized.
+                page = ctx.new_page()
                 page.goto(live_portal.url + path)
-                assert overflow(page) <= 0, (name, size_name)
+                assert overflow(page) <= 0, (name, size_name, wide_elements(page))
                 page.screenshot(
                     path=str(out / f"{name}-{size_name}{'-en' if lang == 'en' else ''}.png"), full_page=True
                 )
