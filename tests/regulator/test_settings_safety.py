@@ -111,3 +111,48 @@ def test_transport_security_comes_from_the_environment():
     custom = _run(env, "shell", "-v", "0", "-c", code)
     assert custom.stdout.split()[:3] == ["False", "60", "True"]
     assert "HTTP_X_FORWARDED_PROTO" in custom.stdout
+
+
+def test_migrate_runs_as_the_owner_and_the_app_role_owns_nothing():
+    """The production path end to end, on a fresh database: `manage.py migrate` with
+    DATABASE_URL = the application role and DATABASE_OWNER_URL = the owner; then the
+    application works (records and seals an audit event) and still cannot TRUNCATE."""
+    from django.conf import settings
+
+    if "app" not in settings.DATABASES:
+        pytest.skip("needs DATABASE_OWNER_URL (scripts/with-postgres.sh sets it)")
+    import psycopg
+
+    owner, app = settings.DATABASES["default"], settings.DATABASES["app"]
+    name = f"telereg_roles_{os.getpid()}"
+
+    def url(db, dbname):
+        return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{dbname}"
+
+    admin_url = url(owner, "postgres")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        env = _production_env(DATABASE_URL=url(app, name), DATABASE_OWNER_URL=url(owner, name), DEBUG="0")
+        migrated = _run(env, "migrate", "-v", "0")
+        assert migrated.returncode == 0, migrated.stderr
+        code = (
+            "from django.db import connection, transaction; from regulator import audit\n"
+            "with connection.cursor() as c:\n"
+            "    c.execute(\"select count(*) from pg_tables where schemaname='public' and tableowner=current_user\")\n"
+            "    print('owned', c.fetchone()[0])\n"
+            "with transaction.atomic():\n"
+            "    audit.record(actor='t', action='x', object_type='t', object_id=1)\n"
+            "print('sealed', audit.seal_all(), audit.verify_chain()[1])\n"
+            "try:\n"
+            "    with transaction.atomic(), connection.cursor() as c:\n"
+            "        c.execute('TRUNCATE regulator_auditevent')\n"
+            "except Exception as e:\n"
+            "    print('refused', 'permission denied' in str(e))\n"
+        )
+        checked = _run(env, "shell", "-v", "0", "-c", code)
+        assert checked.stdout.split("\n")[:3] == ["owned 0", "sealed 1 []", "refused True"], checked.stderr
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
