@@ -138,9 +138,15 @@ def test_security_headers_on_pages_and_api(db, client, path):
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_api_docs_load_nothing_from_a_cdn(db, client):
+def test_api_docs_load_nothing_from_a_cdn_and_no_inline_script(db, client):
+    import re
+
     html = client.get("/api/docs/").content.decode()
     assert "cdn." not in html and "https://" not in html
+    # script-src 'self' forbids inline scripts: every <script> has a src, served by us.
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    script = re.findall(r'<script src="([^"]+\?script[^"]*)"', html)
+    assert script and client.get(script[0].replace("&amp;", "&")).status_code == 200
 
 
 # --- point 2: throttles and lockout -----------------------------------------------------------
