@@ -30,6 +30,12 @@ def lock_account(enterprise_id: int) -> Account:
     acc = Account.objects.select_for_update().filter(pk=enterprise_id).first()
     if acc is not None:
         return acc
+    create_account(enterprise_id)
+    return Account.objects.select_for_update().get(pk=enterprise_id)
+
+
+def create_account(enterprise_id: int) -> None:
+    """Insert the enterprise's account at the base score unless it exists (no lock taken)."""
     base = conf.get("CREDIT_BASE_SCORE")
     # INSERT ... ON CONFLICT DO NOTHING: concurrent first posts do not collide.
     Account.objects.bulk_create(
@@ -43,7 +49,6 @@ def lock_account(enterprise_id: int) -> Account:
         ],
         ignore_conflicts=True,
     )
-    return Account.objects.select_for_update().get(pk=enterprise_id)
 
 
 def refresh_list_flags(account: Account) -> None:
