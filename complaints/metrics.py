@@ -19,6 +19,7 @@ from django.db.models import F, QuerySet, Sum
 from complaints import conf, sla
 from complaints.models import Complaint, Rollup
 from complaints.transitions import ROLLUP_FIELDS
+from regulator.models import Enterprise
 
 GROUPS = ("enterprise", "category", "province", "kind", "month")
 RECORD_FIELDS = (
@@ -142,18 +143,36 @@ def stats(
         qs = qs.filter(province=province)
     sums = {f: Sum(f) for f in ROLLUP_FIELDS}
     goals = targets()
-    total = qs.aggregate(**sums)
-    total = {k: v or 0 for k, v in total.items()}
+    if not group_by:
+        total = {k: v or 0 for k, v in qs.aggregate(**sums).items()}
+        return {"total": measures(total, goals), "groups": [], "projection": projection(total, months, today)}
+    # One grouped statement; the totals are the groups' sums (additive counts). Grouping
+    # by enterprise_id avoids a join over the rollup rows: names and codes come after, by
+    # key, for the (few thousand at most) enterprises in the answer.
+    field = {"enterprise": "enterprise_id", "month": "period"}.get(group_by, group_by)
+    rows = list(qs.values(field).annotate(**sums))
+    total = dict.fromkeys(ROLLUP_FIELDS, 0)
+    for row in rows:
+        for f in ROLLUP_FIELDS:
+            total[f] += row[f]
+    if group_by == "enterprise":
+        ents = {
+            pk: (code, name)
+            for pk, code, name in Enterprise.objects.filter(pk__in=[r[field] for r in rows]).values_list(
+                "pk", "uscc", "name"
+            )
+        }
+        keyed = [(ents[r[field]][0], r, ents[r[field]][1]) for r in rows]
+    elif group_by == "month":
+        keyed = [(r[field].strftime("%Y-%m"), r, None) for r in rows]
+    else:
+        keyed = [(r[field], r, None) for r in rows]
     groups = []
-    if group_by:
-        field = {"enterprise": "enterprise__uscc", "month": "period"}.get(group_by, group_by)
-        values = [field, "enterprise__name"] if group_by == "enterprise" else [field]
-        for row in qs.values(*values).annotate(**sums).order_by(field):
-            key = row[field].strftime("%Y-%m") if group_by == "month" else row[field]
-            item = {"key": key, **measures({f: row[f] for f in ROLLUP_FIELDS}, goals)}
-            if group_by == "enterprise":
-                item["name"] = row["enterprise__name"]
-            groups.append(item)
+    for key, row, name in sorted(keyed, key=lambda k: k[0]):
+        item = {"key": key, **measures({f: row[f] for f in ROLLUP_FIELDS}, goals)}
+        if group_by == "enterprise":
+            item["name"] = name
+        groups.append(item)
     return {"total": measures(total, goals), "groups": groups, "projection": projection(total, months, today)}
 
 
