@@ -108,8 +108,12 @@ def api():
 
 
 @pytest.fixture
-def as_persona(request, api):
-    """``as_persona("officer")`` → (user, client) for a persona name from PERSONAS."""
+def as_persona(request, api, db):
+    """``as_persona("officer")`` → (user, client) for a persona name from PERSONAS.
+
+    Asks for ``db`` itself: pytest-django orders tests by the database fixtures it sees at
+    collection, and a test that reached the database only through this fixture would run
+    after the transactional tests, which flush the reference data (authorities, rules)."""
 
     def make(name: str):
         user = request.getfixturevalue(name)
