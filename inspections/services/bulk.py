@@ -2,18 +2,28 @@
 seats are written with PostgreSQL's COPY (one stream, no per-row SQL or model instances);
 other databases (the embedded SQLite of the demo) use ``bulk_create``."""
 
+import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import JSONField, Model
 
 
 def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Insert plain value tuples, in the order of ``fields`` (attnames, e.g. "draw_id")."""
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=2000
-        )
+        # Rows carry JSON columns already encoded (COPY takes text); decode them for the ORM.
+        json_fields = [
+            f for f in fields if isinstance(model._meta.get_field(f.removesuffix("_id")), JSONField)
+        ]
+        objs = []
+        for row in rows:
+            values = dict(zip(fields, row, strict=True))
+            for f in json_fields:
+                if isinstance(values[f], str):
+                    values[f] = json.loads(values[f])
+            objs.append(model(**values))
+        model.objects.bulk_create(objs, batch_size=2000)
         return
     # Columns named from the model so a renamed field cannot silently shift the COPY.
     opts = model._meta
