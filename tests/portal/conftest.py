@@ -190,12 +190,12 @@ from tests.portal.browser import browser, page  # noqa: E402,F401  (fixtures)
 @pytest.fixture
 def propose(db):
     def make(enterprise, **kw):
+        kw.setdefault("reason", "行政处罚决定书 2026-001")
         return credit.list_entry_propose(
             actor=ACTOR,
             enterprise=enterprise,
             list_kind=ListKind.BAD,
             rule_code="BAD_PENALTY",
-            reason="行政处罚决定书 2026-001",
             authority="MIIT",
             notify=False,
             **kw,

@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 
 from regulator import charts
+from tests.conftest import PERSONAS, PROVINCIAL_PERSONAS
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -248,3 +249,18 @@ def test_query_budget(client, portal, published_many, pattern, budget, django_as
     client.get(url)  # warm caches (calendar, keys) like a running server
     with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("persona", PERSONAS + PROVINCIAL_PERSONAS)
+def test_every_persona_sees_the_public_view_only(request, client, portal, propose, persona):
+    """Public pages read published data whoever asks: a signed-in officer or the enterprise
+    itself sees no unpublished entry and no register detail beyond name, USCC and province."""
+    user = request.getfixturevalue(persona) if persona != "anon" else None
+    if user is not None:
+        client.force_login(user)
+    hidden = propose(portal.a, reason="尚未公示的拟列入决定")
+    for url in ("/public/lists/?status=all", f"/public/enterprises/{portal.a.uscc}/"):
+        body = text(client.get(url))
+        assert "尚未公示的拟列入决定" not in body, (persona, url)
+        assert portal.a.registered_address not in body
+    assert client.get(f"/public/lists/{hidden.pk}/").status_code == 404
