@@ -83,6 +83,10 @@ _DEFAULTS: dict[str, Any] = {
     "CREDIT_SAMPLING_FIXED_RATES": {"dishonest": 1.0, "grade_C": 1.0, "bad": 0.2},
     # Public list CSV export cap (rows).
     "CREDIT_CSV_MAX_ROWS": 200_000,
+    # Issue 17 §4: the public list search counts matches up to this many; beyond it the
+    # answer says "at least" (``count_capped``), so a broad fragment does not pay for
+    # counting every match.
+    "CREDIT_PUBLIC_COUNT_CAP": 1_000,
 }
 
 
