@@ -91,13 +91,23 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
     """The register is written through services (validation + audit): created with the API
-    (POST /api/v1/enterprises/), changed here through services.enterprise_update. The code
-    and the province derived from it never change (§5), so they are read-only."""
+    (POST /api/v1/enterprises/), contacts changed here through services.enterprise_update. The
+    code and the province derived from it never change (§5), so they are read-only."""
 
     list_display = ("uscc", "name", "province", "legal_representative")
     list_filter = ("province",)
     search_fields = ("uscc", "name")
-    readonly_fields = ("uscc", "province", "created_at", "updated_at")
+    # Registered facts change through the enterprise's change filing, which re-signs its
+    # licences (§1.5, §1.7); here only the contacts.
+    readonly_fields = (
+        "uscc",
+        "province",
+        "name",
+        "legal_representative",
+        "registered_address",
+        "created_at",
+        "updated_at",
+    )
 
     def has_add_permission(self, request):
         return False

@@ -78,11 +78,29 @@ def enterprise_create(
     return ent
 
 
-def enterprise_update(*, actor, enterprise: Enterprise, **changes: Any) -> Enterprise:
+# Registered facts (REGULATION.md §1.5: name, address, legal representative) change only
+# through a change filing: licensing's ``enterprise_change_file`` re-signs every live
+# licence of the enterprise in the same transaction (§1.7). The kernel cannot import
+# licensing, so it asks the caller to name the filing and refuses anyone else.
+REGISTERED_FACTS = ("name", "legal_representative", "registered_address")
+
+
+def enterprise_update(*, actor, enterprise: Enterprise, change_filing: str = "", **changes: Any) -> Enterprise:
+    """Update the register. Contacts change here directly; registered facts only when
+    ``change_filing`` names the change filing that carries them (recorded as the reason)."""
     allowed = set(ENTERPRISE_FIELDS) - {"uscc", "province"}
     bad = set(changes) - allowed
     if bad:
         raise ApplicationError(_("These fields cannot change."), errors={f: [_("Read-only.")] for f in bad})
+    registered = set(changes) & set(REGISTERED_FACTS)
+    if registered and not change_filing:
+        raise ApplicationError(
+            _("Registered facts change through a change filing, which re-signs the licences."),
+            errors={
+                f: [_("File the change at /api/v1/change-filings/ (the enterprise's own account).")]
+                for f in sorted(registered)
+            },
+        )
     with transaction.atomic():
         ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         before = enterprise_snapshot(ent)
@@ -90,7 +108,12 @@ def enterprise_update(*, actor, enterprise: Enterprise, **changes: Any) -> Enter
             setattr(ent, field, value.strip() if isinstance(value, str) else value)
         ent.save()
         audit.record(
-            actor=actor, action="enterprise.updated", obj=ent, before=before, after=enterprise_snapshot(ent)
+            actor=actor,
+            action="enterprise.updated",
+            obj=ent,
+            before=before,
+            after=enterprise_snapshot(ent),
+            reason=change_filing,
         )
     return ent
 

@@ -77,7 +77,9 @@ def enterprise_change_file(*, actor, changed_on: dt.date, **changes) -> ChangeFi
         before = {f: getattr(ent, f) for f in REGISTERED_FACTS}
         if all(before[k] == v for k, v in changes.items()):
             raise ApplicationError(_("Nothing changed."), errors={"name": [_("Same as the register.")]})
-        ent = regulator_services.enterprise_update(actor=actor, enterprise=ent, **changes)
+        ent = regulator_services.enterprise_update(
+            actor=actor, enterprise=ent, change_filing=f"change filing of {changed_on}", **changes
+        )
         due = resolve_deadline(changed_on, "change_filing")[0]
         filing = ChangeFiling.objects.create(
             enterprise=ent,

@@ -16,8 +16,10 @@ class EnterpriseInput(serializers.Serializer):
 
 
 class EnterpriseUpdateInput(serializers.Serializer):
-    """What a registered enterprise may change (§1.5: name, address, legal representative,
-    contacts). The code and, with it, the province never change."""
+    """What staff may correct in the register here: the contacts. Registered facts (name,
+    address, legal representative) change through the enterprise's change filing, which
+    re-signs its licences (§1.5, §1.7); the code and, with it, the province never change.
+    The service says so for each refused field."""
 
     name = serializers.CharField(max_length=200, required=False)
     legal_representative = serializers.CharField(max_length=100, required=False)

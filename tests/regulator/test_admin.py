@@ -27,20 +27,25 @@ def _form(client, url) -> dict:
     return data
 
 
-def test_enterprise_code_and_province_are_read_only(admin_client, ent_a):
+def test_enterprise_code_province_and_registered_facts_are_read_only(admin_client, ent_a):
+    """The code and province never change (§5); registered facts change only through the
+    enterprise's change filing, which re-signs its licences (§1.5, §1.7)."""
     url = f"/admin/regulator/enterprise/{ent_a.pk}/change/"
     page = admin_client.get(url)
     form = page.context["adminform"].form
-    assert "uscc" not in form.fields and "province" not in form.fields
+    for field in ("uscc", "province", "name", "legal_representative", "registered_address"):
+        assert field not in form.fields
     data = _form(admin_client, url)
-    data.update(name="甲网络科技（北京）有限公司", uscc="91440300MA5DA1234X", province="44")
+    data.update(
+        name="甲网络科技（北京）有限公司", uscc="91440300MA5DA1234X", province="44", contact_phone="13800000077"
+    )
     response = admin_client.post(url, data)
     assert response.status_code == 302
     ent = Enterprise.objects.get(pk=ent_a.pk)
-    assert ent.name == "甲网络科技（北京）有限公司"
+    assert ent.name == ent_a.name and ent.contact_phone == "13800000077"
     assert (ent.uscc, ent.province) == (ent_a.uscc, ent_a.province)
     event = AuditEvent.objects.get(action="enterprise.updated")
-    assert event.actor_label == "root" and event.after["name"] == ent.name
+    assert event.actor_label == "root" and event.after["contact_phone"] == "13800000077"
 
 
 def test_no_enterprise_or_user_is_added_or_deleted_in_the_admin(admin_client, ent_a, officer):

@@ -79,7 +79,7 @@ def test_masking_leaves_the_chain_verifying(events, api, supervisor):
 
 def test_events_record_whom_they_concern(db, officer_gd, supervisor):
     ent = EnterpriseFactory(uscc=new_uscc("440106"))
-    services.enterprise_update(actor=supervisor, enterprise=ent, name="新名称有限公司")
+    services.enterprise_update(actor=supervisor, enterprise=ent, contact_phone="13900000009")
     with transaction.atomic():
         by_id = audit.record(actor=officer_gd, action="x", object_type="t", object_id=1, enterprise=ent.pk)
         staff = audit.record(actor=supervisor, action="user.y", obj=officer_gd)

@@ -235,17 +235,28 @@ PATCH_ACCESS = {
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_update_access_per_role(persona, as_persona, ent_a):
     _user, client = as_persona(persona)
-    response = client.patch(f"{URL}{ent_a.uscc}/", {"registered_address": "新地址1号"}, format="json")
+    response = client.patch(f"{URL}{ent_a.uscc}/", {"contact_phone": "13800000042"}, format="json")
     assert response.status_code == PATCH_ACCESS[persona]
     ent_a.refresh_from_db()
-    assert (ent_a.registered_address == "新地址1号") == (response.status_code == 200)
+    assert (ent_a.contact_phone == "13800000042") == (response.status_code == 200)
 
 
 def test_update_records_before_and_after(api, officer, ent_a):
-    response = api(officer).patch(f"{URL}{ent_a.uscc}/", {"name": " 甲网络科技股份有限公司 "}, format="json")
-    assert response.status_code == 200 and response.json()["name"] == "甲网络科技股份有限公司"
+    response = api(officer).patch(f"{URL}{ent_a.uscc}/", {"contact_email": " ops@example.cn "}, format="json")
+    assert response.status_code == 200 and response.json()["contact_email"] == "ops@example.cn"
     event = AuditEvent.objects.get(action="enterprise.updated")
-    assert event.before["name"] == "甲网络科技有限公司" and event.after["name"] == "甲网络科技股份有限公司"
+    assert event.before["contact_email"] == "" and event.after["contact_email"] == "ops@example.cn"
+
+
+@pytest.mark.parametrize("field", ["name", "legal_representative", "registered_address"])
+def test_registered_facts_change_only_through_a_change_filing(api, officer, ent_a, field):
+    """§1.5/§1.7: a registered fact changed here would leave the signed e-licences stale."""
+    response = api(officer).patch(f"{URL}{ent_a.uscc}/", {field: "新的值"}, format="json")
+    assert response.status_code == 400 and field in response.json()["errors"]
+    assert "change-filings" in response.json()["errors"][field][0]
+    ent_a.refresh_from_db()
+    assert getattr(ent_a, field) != "新的值"
+    assert not AuditEvent.objects.filter(action="enterprise.updated").exists()
 
 
 @pytest.mark.parametrize(
@@ -268,4 +279,4 @@ def test_province_scoped_officer_cannot_update_other_province(api, ent_a, ent_b)
     from tests.factories import UserFactory
 
     local = UserFactory(username="gd-officer-2", role=Role.OFFICER, province=ent_b.province)
-    assert api(local).patch(f"{URL}{ent_a.uscc}/", {"name": "x"}, format="json").status_code == 404
+    assert api(local).patch(f"{URL}{ent_a.uscc}/", {"contact_phone": "1"}, format="json").status_code == 404
