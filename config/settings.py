@@ -304,6 +304,10 @@ except ValueError as _exc:
     raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_exc}")
 # --- end of production topology block ---
 
+# Complaints name a respondent by licence number through licensing's register; complaints
+# may not import licensing (DESIGN.md dependency rule), so config wires the lookup in.
+TELEREG_COMPLAINTS_LICENCE_RESOLVER = "licensing.selectors.licence_holder_uscc"
+
 # TELEREG_* policy overrides from the environment, as JSON values (fail loudly); a name that
 # no app's conf.py defines is refused below (a typo would leave the default silently in force).
 for _name, _raw in os.environ.items():

@@ -95,6 +95,17 @@ def licence_public_get(*, number: str) -> tuple[Licence, LicenceVersion]:
     return lic, ver
 
 
+def licence_holder_uscc(number: str) -> str | None:
+    """The holder's USCC for a licence number as people type it, or None (unknown or not a
+    licence number). Complaints name respondents with it: config wires it into
+    TELEREG_COMPLAINTS_LICENCE_RESOLVER, since complaints may not import licensing."""
+    try:
+        normal = numbers.validate(number)
+    except numbers.LicenceNumberError:
+        return None
+    return Licence.objects.filter(number=normal).values_list("enterprise__uscc", flat=True).first()
+
+
 def licence_versions(*, licence: Licence) -> QuerySet[LicenceVersion]:
     return licence.versions.order_by("version")
 

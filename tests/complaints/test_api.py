@@ -402,3 +402,19 @@ def test_list_query_budgets(ent_a, make_complaint, handler, api, django_assert_m
     anon = api(None)
     with django_assert_max_num_queries(3):
         assert anon.get("/api/v1/public/complaints/").json()["count"] == 5
+
+
+def test_public_intake_names_the_respondent_by_licence_number(ent_a, api, enterprise_a):
+    """§4.1: the complainant may know only the licence number printed on the operator's site;
+    it is resolved through licensing's register (wired in config), typed as people type it."""
+    from tests.factories import UserFactory
+    from tests.licensing.conftest import standard_issued
+
+    officer_bj = UserFactory(username="officer_bj_c", role="officer", province="11")
+    _app, licence = standard_issued(enterprise_a, officer_bj)
+    typed = licence.number.replace("-", "－").lower()  # full-width hyphen, lower case
+    resp = _intake(api(None), ent_a, enterprise_uscc="", licence_number=typed)
+    assert resp.status_code == 201, resp.content
+    assert Complaint.objects.get(public_id=resp.json()["public_id"]).enterprise_id == ent_a.pk
+    unknown = _intake(api(None), ent_a, enterprise_uscc="", licence_number="京B2-20990001")
+    assert unknown.status_code == 400 and "licence_number" in unknown.json()["errors"]
