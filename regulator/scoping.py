@@ -17,7 +17,7 @@ A row out of scope and a missing row are the same to the caller: ``NotFound``.
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from config.api import Forbidden, NotFound
@@ -100,12 +100,6 @@ def scope(
     if province is None:
         return qs.none()
     return qs.filter(**{province: code})
-
-
-def province_q(actor: Any, path: str) -> Q:
-    """A Q object for jurisdiction on ``path`` (all rows for national staff)."""
-    where = jurisdiction(actor)
-    return Q() if where is None else Q(**{path: where})
 
 
 def require_jurisdiction(actor: Any, province: str) -> None:

@@ -55,3 +55,19 @@ def test_schema_documents_the_capped_count(api, db):
     ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     props = schema["components"]["schemas"][ref]["properties"]
     assert props["count_capped"]["type"] == "boolean" and "CAP" in props["count"]["description"]
+
+
+@pytest.mark.parametrize(
+    "q,walks_order_index",
+    [("星河锦程", False), ("东方数", False), ("B2-2017", False), ("东方", True), ("海", True)],
+)
+def test_search_path_follows_the_fragment_length(q, walks_order_index):
+    """A fragment with a trigram (3+ characters) must be ordered by an expression the
+    newest-first index cannot serve: the planner otherwise walked that index for a selective
+    Chinese name and read most of the table (docs/benchmarks.md, issue 17). 1-2 character
+    fragments have no trigram and keep the ordered walk."""
+    from credit import selectors
+
+    sql = str(selectors.public_list_entries(q=q, status="all").query).upper()
+    order = sql.rsplit("ORDER BY", 1)[1]
+    assert ("COALESCE" not in order) == walks_order_index

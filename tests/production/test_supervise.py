@@ -62,7 +62,12 @@ def test_a_signal_to_the_supervisor_stops_every_process_it_started(tmp_path, sig
     proc.send_signal(sig)
     out, _ = proc.communicate(timeout=30)
     assert proc.returncode != 0
-    assert not [p for p in pids if alive(p)], out
+    # A process signalled (KILL included) is gone only once the kernel has run its exit, which
+    # can trail the supervisor's own exit by a moment on a busy machine: wait briefly.
+    try:
+        wait_for(lambda: not [p for p in pids if alive(p)], 5, "every process gone")
+    except AssertionError:
+        raise AssertionError(f"still alive: {[p for p in pids if alive(p)]}\n{out}")
     assert "stopped parent" in out and "stopped stubborn" in out
     assert not list(tmp_path.glob("parent.pid"))
 
