@@ -1,6 +1,7 @@
 from django.urls import path
 
 from credit.api import public as p
+from credit.api import public_search
 from credit.api import views as v
 
 urlpatterns = [
@@ -64,7 +65,7 @@ urlpatterns = [
     path("credit/grades/<int:pk>/decide/", v.GradeDecideApi.as_view(), name="credit-grade-decide"),
     path("credit/admonitions/", v.AdmonitionListApi.as_view(), name="credit-admonition-list"),
     path("credit/admonitions/<int:pk>/done/", v.AdmonitionDoneApi.as_view(), name="credit-admonition-done"),
-    path("public/lists/", p.PublicListApi.as_view(), name="public-lists"),
+    path("public/lists/", public_search.PublicListApi.as_view(), name="public-lists"),
     path("public/lists/changes/", p.PublicListChangesApi.as_view(), name="public-list-changes"),
     path("public/credit/<str:uscc>/", p.PublicCreditApi.as_view(), name="public-credit"),
 ]

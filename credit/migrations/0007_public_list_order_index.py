@@ -1,7 +1,7 @@
 """Issue 17 §4: the public lists' order (newest publication first) as an index, so that a
 broad search (a short or common fragment matching thousands of entries) reads its first page
 by walking this index and stops after a page of matches, instead of collecting and sorting
-every match; the count beside it is capped (credit.api.public.CappedCountPagination)."""
+every match; the count beside it is capped (credit.api.public_search.CappedCountPagination)."""
 
 from django.db import migrations
 
