@@ -7,12 +7,12 @@ into a temporary table first where the target has unique keys, so a second call 
 same seed adds nothing instead of failing.
 
 ``python -m bench.generate enterprises 1000000 --seed 1`` loads into DATABASE_URL directly.
+One module per kind of data: this one (enterprises, ledger postings) and the modules named
+in ``bench.generate.__main__.MODULES``, each with a ``CLI`` dict of name -> loader(n, seed).
 """
 
 import datetime as dt
 import random
-import sys
-import time
 from collections.abc import Iterable, Iterator
 
 from django.db import connection
@@ -173,30 +173,13 @@ def ledger_entries(n: int, *, enterprise_ids: list[int], rule_id: int, seed: int
     return done
 
 
-def main(argv: list[str]) -> None:
-    import argparse
-    import os
+def _cli_ledger(n: int, seed: int) -> int:
+    from credit.models import Rule
 
-    parser = argparse.ArgumentParser(prog="python -m bench.generate")
-    parser.add_argument("what", choices=["enterprises", "ledger"])
-    parser.add_argument("n", type=int)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    t0 = time.perf_counter()
-    if args.what == "enterprises":
-        got = len(enterprises(args.n, seed=args.seed))
-    else:
-        from credit.models import Rule
-
-        ids = enterprises(max(1, args.n // 1000), seed=args.seed)
-        rule = Rule.objects.filter(points__gt=0).order_by("code").first()
-        got = ledger_entries(args.n, enterprise_ids=ids, rule_id=rule.pk, seed=args.seed)
-    print(f"{args.what}: {got:,} rows in {time.perf_counter() - t0:.1f} s")
+    ids = enterprises(max(1, n // 1000), seed=seed)
+    rule = Rule.objects.filter(points__gt=0).order_by("code").first()
+    return ledger_entries(n, enterprise_ids=ids, rule_id=rule.pk, seed=seed)
 
 
-if __name__ == "__main__":
-    main(sys.argv[1:])
+# name -> loader(n, seed) -> rows loaded, for ``python -m bench.generate``.
+CLI = {"enterprises": lambda n, seed: len(enterprises(n, seed=seed)), "ledger": _cli_ledger}
