@@ -7,6 +7,7 @@ Statuses are assigned only by the transition functions in ``licensing.services``
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MIIT = "MIIT"
 
@@ -236,8 +237,9 @@ class LicenceStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     # 吊销: a penalty for conduct after the grant.
     REVOKED = "revoked", _("Revoked")
-    # 撤销: the grant itself is undone (obtained by fraud or a false commitment).
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # 撤销: the grant itself is undone (obtained by fraud or a false commitment). Its own
+    # message context: an application "withdrawn" by the applicant is 撤回, not 撤销.
+    WITHDRAWN = "withdrawn", pgettext_lazy("licence status", "Withdrawn")
 
 
 ACTIVE_LICENCE_STATUSES = (
