@@ -233,3 +233,11 @@ urlpatterns = [
     path("licences/<str:number>/", licence_page, name="public-licence"),
     path("licences/<str:number>/print/", licence_print, name="public-licence-print"),
 ]
+
+
+# 双公示 of licensing decisions (§7): list and detail pages in licensing/public_decisions.py,
+# routed and listed here.
+from licensing import public_decisions  # noqa: E402
+
+PORTAL_NAV = [*PORTAL_NAV, *public_decisions.PORTAL_NAV]
+urlpatterns += public_decisions.urlpatterns

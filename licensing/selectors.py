@@ -11,7 +11,7 @@ Missing and forbidden both answer 404. Public selectors show published rows only
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from licensing.models import (
     ServiceCategory,
 )
 from regulator import scoping
+from regulator import uscc as uscc_mod
 
 
 def category_list() -> QuerySet[ServiceCategory]:
@@ -181,6 +182,30 @@ def decision_public_list() -> QuerySet[LicensingDecision]:
         .filter(published_at__isnull=False)
         .order_by("-decided_at", "-id")
     )
+
+
+def decision_public_search(
+    *, q: str = "", kind: str = "", authority: str = "", year: int | None = None
+) -> QuerySet[LicensingDecision]:
+    """The portal's list of published decisions (双公示, §7): a name fragment, USCC, document
+    number or licence number in ``q``; the API's filters otherwise."""
+    qs = decision_public_list()
+    q = q.strip()
+    if q:
+        code = uscc_mod.normalise(q)
+        if len(code) == 18 and code.isalnum() and code.isascii():
+            qs = qs.filter(holder_uscc=code)
+        else:
+            qs = qs.filter(
+                Q(holder_name__icontains=q) | Q(document_number__icontains=q) | Q(licence_number__icontains=q)
+            )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if authority:
+        qs = qs.filter(authority_id=authority)
+    if year:
+        qs = qs.filter(decided_on__year=year)
+    return qs
 
 
 def change_filing_list(*, actor) -> QuerySet[ChangeFiling]:
