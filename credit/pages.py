@@ -4,7 +4,7 @@ entries and the public columns are read; the events' actors (staff) are never sh
 
 import datetime as dt
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.api import NotFound
-from credit import conf, selectors
+from credit import conf, search, selectors
 from credit.models import LedgerEntry, ListKind, ListStatus
 from regulator import charts, provinces
 from regulator.dates import add_months
@@ -40,18 +40,48 @@ def _filters(request) -> dict:
     }
 
 
+def _search_page(f: dict, number: int) -> tuple[Page, bool]:
+    """One page of the search (issue 17 §4: no full count; ``capped`` when the count is a
+    lower bound), as a Django Page whose paginator knows only whether a next page exists."""
+    found = search.public_page(
+        list_kind=f["list"] or None,
+        q=f["q"],
+        province=f["province"],
+        status=f["status"],
+        page=number,
+        page_size=PAGE_SIZE,
+    )
+    paginator = Paginator([], PAGE_SIZE)
+    paginator.__dict__["count"] = found.count
+    paginator.__dict__["num_pages"] = number + 1 if found.more else number
+    return Page(found.rows, number, paginator), found.count_capped
+
+
 def public_lists(request):
     f = _filters(request)
-    qs = selectors.public_list_entries(
-        list_kind=f["list"] or None, q=f["q"], province=f["province"], status=f["status"]
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    error = ""
+    least = conf.get("CREDIT_SEARCH_MIN_CHARS")
+    if 0 < len(f["q"]) < least:
+        # Same rule as the API (a 400 there): too short to search, say so instead.
+        error = _("Enter at least %(n)d characters of a name, or a whole USCC or licence number.") % {
+            "n": least
+        }
+        f["q"] = ""
+    try:
+        number = max(1, min(int(request.GET.get("page") or 1), 100_000))
+    except ValueError:
+        number = 1
+    page, capped = _search_page(f, number)
+    if not page.object_list and number > 1:
+        page, capped = _search_page(f, 1)  # past the end (or a stale link): the first page
     query = urlencode({k: v for k, v in f.items() if v})
     return render(
         request,
         "credit/public_lists.html",
         {
             "page": page,
+            "capped": capped,
+            "error": error,
             "f": f,
             "query": query,
             "csv_url": reverse("public-lists")

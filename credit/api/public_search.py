@@ -49,13 +49,16 @@ def _csv_stream(qs):
 
 
 class CappedCountPagination(Pagination):
-    """Issue 17 §4: the page, plus the number of matches counted up to
-    ``CREDIT_PUBLIC_COUNT_CAP``. A broad fragment matches tens of thousands of entries;
-    counting them all would cost more than the page itself (which the newest-first index
-    finds by reading a page's worth of matches). ``count_capped`` says the true number is
-    larger than ``count``; ``next`` is given while a full page came back."""
+    """Issue 17 §4: a page of the public search without counting every match.
 
-    def paginate_queryset(self, queryset, request, view=None):
+    ``credit.search.public_page`` answers the page in one or two bounded statements. When
+    the search indexes answered (a selective fragment, a USCC), every match was visited and
+    ``count`` is exact. When the newest-first walk answered (a broad fragment, no fragment),
+    the page is exact but the matches were not all visited: ``count`` is then a lower bound
+    (the matches up to this page and one more) and ``count_capped`` is true. ``next`` is
+    given whenever another page exists; ``page=last`` is a 404 (its number is not known)."""
+
+    def paginate_search(self, request, filters: dict):
         page_size = self.get_page_size(request)
         raw = request.query_params.get(self.page_query_param) or "1"
         if raw in self.last_page_strings:
@@ -66,24 +69,16 @@ class CappedCountPagination(Pagination):
                 raise ValueError
         except ValueError:
             raise DRFNotFound(_("Invalid page."))
-        offset = (number - 1) * page_size
-        rows = list(queryset[offset : offset + page_size])
-        if not rows and number > 1:
+        found = search.public_page(**filters, page=number, page_size=page_size)
+        if not found.rows and number > 1:
             raise DRFNotFound(_("Invalid page."))
-        cap = conf.get("CREDIT_PUBLIC_COUNT_CAP")
-        # When the whole answer is on the first page, it is its own count (no statement).
-        whole = number == 1 and len(rows) < page_size
-        total = len(rows) if whole else queryset[: cap + 1].count()
-        self.capped = total > cap
-        count = min(total, cap)
+        self.capped = found.count_capped
         paginator = Paginator([], page_size)
-        # A capped count must not end paging early: a full page means there may be more.
-        more = len(rows) == page_size and (self.capped or offset + page_size < total)
-        paginator.__dict__["count"] = count
-        paginator.__dict__["num_pages"] = number + 1 if more else number
+        paginator.__dict__["count"] = found.count
+        paginator.__dict__["num_pages"] = number + 1 if found.more else number
         self.request = request
-        self.page = Page(rows, number, paginator)
-        return rows
+        self.page = Page(found.rows, number, paginator)
+        return found.rows
 
     def get_paginated_response(self, data):
         return Response(
@@ -100,11 +95,17 @@ class CappedCountPagination(Pagination):
         base = super().get_paginated_response_schema(schema)
         base["properties"]["count"] = {
             "type": "integer",
-            "description": "Matches, counted up to CREDIT_PUBLIC_COUNT_CAP (default 1,000).",
+            "description": (
+                "Number of matches. Exact when `count_capped` is false. When it is true the "
+                "search read only the newest entries to fill this page (a broad fragment): "
+                "`count` is then a lower bound (the matches up to this page, plus one), not "
+                "the total; follow `next` to page on. (On SQLite, the demo, the count stops "
+                "at CREDIT_PUBLIC_COUNT_CAP instead.)"
+            ),
         }
         base["properties"]["count_capped"] = {
             "type": "boolean",
-            "description": "True when there are more matches than `count` (the count stopped at the cap).",
+            "description": "True when `count` is a lower bound: there may be more matches than `count`.",
         }
         base["required"] = [*base.get("required", []), "count_capped"]
         return base
@@ -125,14 +126,17 @@ class PublicListApi(generics.GenericAPIView):
         q = s.PublicListQuery(data=request.query_params)
         q.is_valid(raise_exception=True)
         v = q.validated_data
-        qs = search.public_list_entries(
-            list_kind=v.get("list"), q=v["q"], province=v["province"], status=v["status"]
-        )
         if request.accepted_renderer.format == "csv":
+            qs = search.public_list_entries(
+                list_kind=v.get("list"), q=v["q"], province=v["province"], status=v["status"]
+            )
             resp = StreamingHttpResponse(
                 _csv_stream(qs[: conf.get("CREDIT_CSV_MAX_ROWS")]), content_type="text/csv; charset=utf-8"
             )
             resp["Content-Disposition"] = 'attachment; filename="credit-lists.csv"'
             return resp
-        page = self.paginate_queryset(qs)
+        page = self.paginator.paginate_search(
+            request,
+            {"list_kind": v.get("list"), "q": v["q"], "province": v["province"], "status": v["status"]},
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

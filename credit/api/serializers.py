@@ -458,9 +458,33 @@ class PublicListChange(PublicListEntry):
 
 class PublicListQuery(serializers.Serializer):
     list = serializers.ChoiceField(choices=ListKind.choices, required=False)
-    q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    q = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "A name fragment (at least CREDIT_SEARCH_MIN_CHARS characters, default 2; shorter is a 400 "
+            "on `q`), a whole USCC, or a licence number or fragment. Case does not matter."
+        ),
+    )
     province = serializers.RegexField(r"^\d{2}$", required=False, allow_blank=True, default="")
     status = serializers.ChoiceField(choices=["active", "removed", "all"], default="active")
+
+    def validate_q(self, value: str) -> str:
+        # Issue 17 §4: one character matches most names and no index holds it (the bigram
+        # index starts at two, credit/search.py); ask for more rather than scan the table.
+        from django.utils.translation import gettext as _
+
+        from credit import conf
+
+        value = value.strip()
+        least = conf.get("CREDIT_SEARCH_MIN_CHARS")
+        if 0 < len(value) < least:
+            raise serializers.ValidationError(
+                _("Enter at least %(n)d characters of a name, or a whole USCC or licence number.") % {"n": least}
+            )
+        return value
 
 
 class ChangesQuery(serializers.Serializer):
