@@ -148,6 +148,7 @@ def build():
                 ("licence", f"/public/licences/{self.lic_a.number}/"),
                 ("licence-print", f"/public/licences/{self.lic_a.number}/print/"),
                 ("licence-check-suspended", self.check_path(self.lic_b)),
+                ("licensing-decisions", "/public/licensing-decisions/"),
                 ("penalties", "/public/penalties/"),
                 ("penalty", f"/public/penalties/{self.fine.pk}/"),
                 ("penalty-annulled", f"/public/penalties/{self.annulled.pk}/"),
