@@ -8,17 +8,17 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict, NotFound
 from credit import access, conf, scoring
 from credit.models import Account, EntryKind, LedgerEntry, ListEffect, Rule, RuleVersion
-from credit.services.common import account_snapshot, create_account, grade_of, lock_account
-from regulator import audit, canonical, context, scoping
+from credit.services import ledger_pg
+from credit.services.common import account_snapshot, grade_of, lock_account
+from regulator import audit, canonical, scoping
 from regulator.audit import actor_fields
-from regulator.models import AuditEvent, Enterprise
+from regulator.models import Enterprise
 
 
 def rule_by_code(code: str) -> Rule:
@@ -186,7 +186,8 @@ def ledger_post(
     digest = _content_hash(rule_code, source_ref, note, effective_at)
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            return _post_pg(
+            # Issue 17: two statements, little Python (credit/services/ledger_pg.py).
+            return ledger_pg.post(
                 actor=actor,
                 enterprise=enterprise,
                 rule_code=rule_code,
@@ -220,151 +221,6 @@ def ledger_post(
             idempotency_key=idempotency_key,
             content_hash=digest,
         )
-
-
-# Issue 17 §2: the PostgreSQL path of ``ledger_post`` in two statements between BEGIN and
-# COMMIT (was five). Statement 1 locks the account row and, in the same round trip, reads
-# the rule by code and draws the new entry's id from its sequence. The rule is read, not
-# cached: a per-process cache cleared when a rule changes would be cleared only in the
-# process that changed it, and every other gunicorn/Celery worker would keep posting the
-# old points. Statement 2 is one data-modifying CTE: entry insert, account update, audit
-# event insert. What the rows contain (points, expiry, grade, the audit snapshots and
-# content hash) is still decided in Python, exactly as ``append_entry`` does.
-_LOCK_SQL = """
-SELECT a.score, a.grade, a.on_bad_list, a.on_dishonest_list, a.entry_count, a.last_entry_id,
-       nextval(pg_get_serial_sequence('credit_ledgerentry', 'id')),
-       r.id, r.code, r.version, r.points, r.validity_months, r.list_effect, r.active,
-       r.description_en, r.description_zh, r.legal_basis, r.direct_listing, r.annual_report, r.updated_at
-FROM credit_account a LEFT JOIN credit_rule r ON r.code = %s
-WHERE a.enterprise_id = %s
-FOR UPDATE OF a
-"""
-
-
-def _insert_sql(obj) -> tuple[str, tuple]:
-    """The ORM's own INSERT for ``obj`` (values prepared by the model fields), unsent."""
-    fields = [
-        f for f in obj._meta.local_concrete_fields if not (f.primary_key and getattr(obj, f.attname) is None)
-    ]
-    query = InsertQuery(type(obj))
-    query.insert_values(fields, [obj])
-    sql, params = query.get_compiler(connection=connection).as_sql()[0]
-    return sql, tuple(params)
-
-
-def _post_pg(
-    *, actor, enterprise, rule_code, source_ref, note, effective_at, idempotency_key, digest
-) -> LedgerEntry:
-    with connection.cursor() as cur:
-        cur.execute(_LOCK_SQL, [rule_code, enterprise.pk])
-        row = cur.fetchone()
-        if row is None:
-            # First post for this enterprise: create the account (ON CONFLICT DO NOTHING),
-            # then take the same lock and read as every later post does.
-            create_account(enterprise.pk)
-            cur.execute(_LOCK_SQL, [rule_code, enterprise.pk])
-            row = cur.fetchone()
-    score, grade, on_bad, on_dishonest, count, last_id, entry_id, *rule_row = row
-    # As before: the key is checked after the account lock is held (a separate statement,
-    # so it sees an entry committed by the writer we waited for), and two concurrent
-    # retries cannot both insert.
-    if idempotency_key:
-        existing = LedgerEntry.objects.filter(
-            enterprise_id=enterprise.pk, idempotency_key=idempotency_key
-        ).first()
-        if existing is not None:
-            if existing.content_hash != digest:
-                raise Conflict(
-                    _("This idempotency key was already used with different content."),
-                    code="idempotency_key_reused",
-                )
-            return existing
-    rule_id, code, version, points, validity, list_effect, active, *described = rule_row
-    if rule_id is None or not active or list_effect != ListEffect.NONE:
-        postable_rule(rule_code)  # raises the same 400 as the ORM path
-    desc_en, desc_zh, legal_basis, direct, annual, rule_updated = described
-    rule = Rule(
-        id=rule_id,
-        code=code,
-        version=version,
-        points=points,
-        validity_months=validity,
-        list_effect=list_effect,
-        active=active,
-        description_en=desc_en,
-        description_zh=desc_zh,
-        legal_basis=legal_basis,
-        direct_listing=direct,
-        annual_report=annual,
-        updated_at=rule_updated,
-    )
-    rule._state.adding = False
-    account = Account(
-        enterprise_id=enterprise.pk,
-        score=score,
-        grade=grade,
-        on_bad_list=on_bad,
-        on_dishonest_list=on_dishonest,
-        entry_count=count,
-        last_entry_id=last_id,
-    )
-    before = account_snapshot(account)
-    now = timezone.now()
-    effective = effective_at or now
-    user, label = actor_fields(actor)
-    entry = LedgerEntry(
-        id=entry_id,
-        enterprise_id=enterprise.pk,
-        rule=rule,
-        rule_version=version,
-        kind=EntryKind.POSTING,
-        points=points,
-        effective_at=effective,
-        recorded_at=now,
-        expires_at=scoring.expires_at(effective, validity),
-        reverses=None,
-        source_ref=source_ref,
-        actor=user,
-        actor_label=label,
-        note=note,
-        idempotency_key=idempotency_key,
-        content_hash=digest,
-    )
-    account.score += points
-    account.entry_count += 1
-    account.last_entry_id = entry_id
-    account.grade = grade_of(account.score, account.on_dishonest_list)
-    # The event ``audit.record`` would write for ``append_entry`` (same fields, same
-    # content hash); a registered enterprise's province never changes (§5).
-    event = AuditEvent(
-        occurred_at=now,
-        actor=user,
-        actor_label=label,
-        action=f"credit.ledger_{EntryKind.POSTING}",
-        object_type="credit.ledgerentry",
-        object_id=str(entry_id),
-        before=canonical.plain(before),
-        after=canonical.plain({**_entry_record(entry), **account_snapshot(account)}),
-        reason=note or "",
-        request_id=context.request_id.get(),
-        enterprise_id=enterprise.pk,
-        province=enterprise.province or "",
-    )
-    event.content_hash = audit.content_hash(event)
-    entry_sql, entry_params = _insert_sql(entry)
-    event_sql, event_params = _insert_sql(event)
-    with connection.cursor() as cur:
-        cur.execute(
-            f"WITH e AS ({entry_sql}), a AS ("  # noqa: S608 - SQL built by the ORM, values bound
-            "UPDATE credit_account SET score = %s, entry_count = %s, last_entry_id = %s, grade = %s,"
-            f" updated_at = %s WHERE enterprise_id = %s) {event_sql}",
-            entry_params
-            + (account.score, account.entry_count, entry_id, account.grade, now, enterprise.pk)
-            + event_params,
-        )
-    entry._state.adding = False
-    entry._state.db = connection.alias
-    return entry
 
 
 def compensate_locked(*, account: Account, actor, original: LedgerEntry, kind: str, note: str) -> LedgerEntry:
