@@ -20,6 +20,7 @@ the two statements once per connection instead of once per post.
 
 import datetime as dt
 import functools
+import weakref
 from types import SimpleNamespace
 from typing import Any
 
@@ -44,6 +45,8 @@ _ACTION = f"credit.ledger_{EntryKind.POSTING}"
 _OBJECT_TYPE = f"{LedgerEntry._meta.app_label}.{LedgerEntry._meta.model_name}"
 # Built on first use (the sequence name needs the database): see ``_statements``.
 _SQL: dict[str, Any] = {}
+# psycopg connection -> its prepared-statement cursor (per thread, as connections are).
+_CURSORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class _PreparedCursor(psycopg.Cursor):
@@ -112,16 +115,20 @@ def _statements() -> dict[str, Any]:
 
 
 def _cursor():
-    """A Django cursor (so query logging, execute wrappers and error translation apply)
-    around a prepared-statement psycopg cursor when the connection allows preparing."""
+    """A Django cursor wrapper (query logging, execute wrappers, error translation) around
+    a prepared-statement psycopg cursor when the connection allows preparing. The psycopg
+    cursor is made once per database connection and kept (never closed by the wrapper)."""
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
         return connection.cursor()
-    cur = _PreparedCursor(raw)
-    tzloader = raw.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
-    if connection.timezone != tzloader.timezone:  # as Django's create_cursor does
-        register_tzloader(connection.timezone, cur)
+    cur = _CURSORS.get(raw)
+    if cur is None or cur.closed:
+        cur = _PreparedCursor(raw)
+        tzloader = raw.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+        if connection.timezone != tzloader.timezone:  # as Django's create_cursor does
+            register_tzloader(connection.timezone, cur)
+        _CURSORS[raw] = cur
     return connection._prepare_cursor(cur)
 
 
@@ -130,7 +137,8 @@ def post(
 ) -> LedgerEntry:
     """One posting inside the caller's ``transaction.atomic()``."""
     sql = _statements()
-    with _cursor() as cur:
+    cur = _cursor()
+    try:
         cur.execute(sql["lock"], (rule_code, enterprise.pk))
         row = cur.fetchone()
         if row is None:
@@ -239,6 +247,9 @@ def post(
                 *[ev[a] for a in sql["event_attnames"]],
             ),
         )
+    finally:
+        if not isinstance(cur.cursor, _PreparedCursor):
+            cur.close()  # an ordinary Django cursor (prepared statements off)
     entry = LedgerEntry.from_db(
         connection.alias, sql["entry_attnames"], [entry_values[a] for a in sql["entry_attnames"]]
     )
