@@ -3,6 +3,7 @@
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connection
 
@@ -111,3 +112,117 @@ def pgbench_tpcb(clients: int = 8, seconds: int = 15, scale: int = 8) -> float:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return float(re.search(r"tps = ([0-9.]+)", out).group(1))
+
+
+class bulk_load:  # noqa: N801  (used as a context manager, like contextlib's)
+    """Inside a transaction: drop a table's secondary indexes, unique and foreign-key
+    constraints, and put them back on exit, by their own definitions (pg_get_indexdef,
+    pg_get_constraintdef), so a large COPY does not maintain a dozen indexes row by row nor
+    queue millions of deferred foreign-key checks. Putting them back validates every row (a
+    duplicate or a dangling key fails the load, and the transaction rolls it back).
+
+    Only the table's owner may do this; for anyone else (the tests' application role) and
+    for small loads (``rows`` below ``threshold``) it does nothing, and the rows go through
+    the indexes as usual."""
+
+    def __init__(self, table: str, rows: int, threshold: int = 100_000):
+        self.table, self.active = table, False
+        self.indexes: list[str] = []
+        self.constraints: list[tuple[str, str]] = []
+        if rows < threshold:
+            return
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables WHERE tablename = %s",
+                [table],
+            )
+            row = cur.fetchone()
+        self.active = bool(row and row[0])
+
+    def __enter__(self):
+        if not self.active:
+            return self
+        if not connection.in_atomic_block:
+            raise RuntimeError("bulk_load must run inside transaction.atomic()")
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') AND NOT EXISTS (SELECT 1 "
+                "FROM pg_constraint r WHERE r.contype = 'f' AND r.conrelid <> pg_constraint.conrelid "
+                "AND pg_constraint.contype = 'u' AND r.conindid = pg_constraint.conindid) ORDER BY conname",
+                [self.table],
+            )
+            self.constraints = cur.fetchall()
+            cur.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
+                [self.table],
+            )
+            rows = cur.fetchall()
+            self.indexes = [d for _n, d in rows]
+            for name, _d in self.constraints:
+                cur.execute(f'ALTER TABLE {self.table} DROP CONSTRAINT "{name}"')
+            for name, _d in rows:
+                cur.execute(f"DROP INDEX {name}")
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if not self.active or exc_type is not None:
+            return False  # the transaction's rollback restores everything
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for d in self.indexes:
+                cur.execute(d)
+            # Unique constraints first (a constraint another table's key points at is never
+            # dropped: see __enter__).
+            for name, d in sorted(self.constraints, key=lambda c: c[1].startswith("FOREIGN")):
+                cur.execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{name}" {d}')
+        return False
+
+
+def copy_binary(table: str, columns: list[str], rows) -> int:
+    """COPY rows into ``table`` in PostgreSQL's binary format; returns the number sent. About
+    three times less work for the server than the text format (no date, time or number
+    parsing), which is what bounds a large load here."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT a.attname, format_type(a.atttypid, NULL) FROM pg_attribute a "
+            "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+            [table],
+        )
+        types = dict(cur.fetchall())
+    n = 0
+    with (
+        connection.cursor() as cur,
+        cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as cp,
+    ):
+        cp.set_types([types[c] for c in columns])
+        for row in rows:
+            cp.write_row(row)
+            n += 1
+    return n
+
+
+@dataclass
+class Summary:
+    """One row of the summary table at the top of docs/benchmarks.md (bench/__main__.py).
+
+    A benchmark's ``run()`` may return ``(markdown, [Summary, ...])`` instead of the
+    markdown alone; ``measured`` is the figure the target is stated in with the absolute
+    figures beside it, ``met`` True/False (None when the run cannot say)."""
+
+    measured: str
+    met: bool | None
+    target: str = ""  # default: DESIGN.md's target for the benchmark (bench.__main__.TARGETS)
+    what: str = ""  # default: the benchmark's row name in DESIGN.md's table
+
+
+def unthrottled():
+    """override_settings lifting every throttle rate: a benchmark sends all its requests from
+    one client, which production's per-client rates would (rightly) refuse."""
+    from django.test import override_settings
+
+    from regulator.throttles import rates
+
+    return override_settings(TELEREG_THROTTLE_RATES=dict.fromkeys(rates(), "1000000/m"))
