@@ -368,9 +368,7 @@ def ledger_post_batch(*, actor, postings: Sequence[Posting]) -> list[LedgerEntry
         for acc in accounts.values():
             acc.grade = grade_of(acc.score, acc.on_dishonest_list)
             acc.updated_at = now
-        Account.objects.bulk_update(
-            [accounts[pk] for pk in touched], ["score", "entry_count", "last_entry_id", "grade", "updated_at"]
-        )
+        _update_accounts([accounts[pk] for pk in touched], now)
         audit.record_many(
             actor=actor,
             events=[
@@ -385,3 +383,31 @@ def ledger_post_batch(*, actor, postings: Sequence[Posting]) -> list[LedgerEntry
             ],
         )
     return out  # type: ignore[return-value]
+
+
+def _update_accounts(accounts: list[Account], now: dt.datetime) -> None:
+    """Write the moved accounts of a batch (already locked). On PostgreSQL one UPDATE from
+    arrays (issue 17: Django's ``bulk_update`` compiles a CASE per row and column, two
+    thirds of a 50-line batch's time); elsewhere ``bulk_update``."""
+    if not accounts:
+        return
+    if connection.vendor != "postgresql":
+        Account.objects.bulk_update(
+            accounts, ["score", "entry_count", "last_entry_id", "grade", "updated_at"]
+        )
+        return
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE credit_account a SET score = v.score, entry_count = v.n, last_entry_id = v.last,"
+            " grade = v.grade, updated_at = %s"
+            " FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::bigint[], %s::text[])"
+            " AS v(id, score, n, last, grade) WHERE a.enterprise_id = v.id",
+            [
+                now,
+                [a.pk for a in accounts],
+                [a.score for a in accounts],
+                [a.entry_count for a in accounts],
+                [a.last_entry_id for a in accounts],
+                [a.grade for a in accounts],
+            ],
+        )
