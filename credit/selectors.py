@@ -7,7 +7,10 @@ read; missing and forbidden are the same 404."""
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
+import psycopg
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -328,12 +331,31 @@ def _public_credit_statement() -> str:
     return _public_credit_sql
 
 
+class _PreparedCursor(psycopg.Cursor):
+    """Server-side binding, the statement prepared: PostgreSQL plans the lookup once per
+    connection (planning took ~0.2 ms of its ~0.3 ms). As credit.services.ledger_pg does."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        super().execute(query, params, prepare=True, binary=binary)
+        # psycopg leaves _query unset for a prepared run; Django's query log reads it.
+        self._query = SimpleNamespace(query=query.encode(), params=None)
+        return self
+
+
+def _lookup_cursor():
+    """Django's cursor (query log, error translation) around a preparing psycopg cursor when
+    the connection allows prepared statements (DB_PREPARED_STATEMENTS, PgBouncer)."""
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        return connection.cursor()
+    return connection._prepare_cursor(_PreparedCursor(connection.connection))
+
+
 def public_credit_document(code: str) -> dict:
     """The public credit lookup's answer (credit.api.serializers.PublicCreditOutput's shape),
-    the same as ``public_credit`` serialised, in one statement."""
-    from django.db import connection
-
-    with connection.cursor() as cur:
+    the same as ``public_credit`` serialised, in one statement. PostgreSQL only (the SQLite
+    demo serialises ``public_credit``: credit.api.public.PublicCreditApi)."""
+    with _lookup_cursor() as cur:
         cur.execute(
             _public_credit_statement(),
             [GradeStatus.OBJECTED, ListStatus.PUBLISHED, ListStatus.PUBLISHED, uscc_mod.normalise(code)],

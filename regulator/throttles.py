@@ -67,12 +67,14 @@ class _ScopedThrottle(SimpleRateThrottle):
             return True
         self.now = self.timer()
         key = self.cache.make_and_validate_key(f"{self.key}:log")  # not DRF's pickled list
-        client = self.cache._cache.get_client(key, write=True)
-        if _sliding_log is None:
-            _sliding_log = client.register_script(_SLIDING_LOG)
+        # One client per connection pool, kept: Django's get_client builds a new redis-py
+        # client (its ~170 response callbacks) on every call.
+        pool = self.cache._cache._get_connection_pool(write=True)
+        if _sliding_log is None or _sliding_log[0] is not pool:
+            _sliding_log = (pool, self.cache._cache.get_client(key, write=True).register_script(_SLIDING_LOG))
         member = f"{self.now}:{secrets.token_hex(4)}"
         args = [repr(self.now), self.duration, self.num_requests, member]
-        allowed, count, oldest = _sliding_log(keys=[key], args=args, client=client)
+        allowed, count, oldest = _sliding_log[1](keys=[key], args=args)
         if allowed:
             return True
         self.history = [float(oldest)] * int(count)  # what DRF's wait() reads

@@ -41,7 +41,11 @@ export WEB_BIND="${WEB_BIND:-127.0.0.1:8000}"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings_production}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
 if [ "${UP_POSTGRES}" = local ]; then
-  export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:${PG_PORT}/telereg}"
+  # The web, worker and beat connect as the application role (telereg_app, row access
+  # only); migrate connects as the owner (DATABASE_OWNER_URL), see scripts/lib/postgres.sh.
+  # shellcheck source=lib/postgres.sh
+  source scripts/lib/postgres.sh
+  pg_local_urls "${PG_PORT}" telereg
 else
   [ -n "${DATABASE_URL:-}" ] || fail "UP_POSTGRES=external needs DATABASE_URL"
 fi
@@ -76,11 +80,12 @@ $PY manage.py check --fail-level ERROR >/dev/null
 
 # 2. PostgreSQL 15, a cluster under var/pg kept between runs (scripts/lib/postgres.sh).
 if [ "${UP_POSTGRES}" = local ]; then
-  # shellcheck source=lib/postgres.sh
-  source scripts/lib/postgres.sh
   pg_local_start "${ROOT}/var/pg" "${PG_PORT}" "${LOG_DIR}/postgres.log"
   STOP_HOOKS+=(pg_local_stop)
   pg_local_createdb telereg
+  # The role DATABASE_URL names, when it is not the owner (migrate grants it row access).
+  app_role="$($PY -c 'import sys, dj_database_url as d; print(d.parse(sys.argv[1])["USER"])' "${DATABASE_URL}")"
+  [ "${app_role}" = postgres ] || pg_local_ensure_app_role "${app_role}"
 fi
 
 # 3. Redis, the Celery broker: append-only file, so queued tasks survive a restart.

@@ -1,6 +1,7 @@
 """Public credit endpoints: the lists as published, their changes, one enterprise's credit.
 No login, no personal data, nothing unpublished (DESIGN.md, Public interface)."""
 
+from django.db import connection
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
@@ -34,13 +35,32 @@ class PublicListChangesApi(generics.GenericAPIView):
 class PublicCreditApi(APIView):
     """Score, grade and published listings of one enterprise (no personal data).
 
-    The answer comes from PostgreSQL already in PublicCreditOutput's shape (one statement,
-    credit.selectors.public_credit_document): the serializer documents the contract
-    (OpenAPI) and tests/credit/test_public_credit_document.py holds the two equal."""
+    On PostgreSQL the answer comes from the database already in PublicCreditOutput's shape
+    (one statement, credit.selectors.public_credit_document); the serializer documents the
+    contract (OpenAPI), serialises the SQLite demo's answer, and
+    tests/credit/test_public_credit_document.py holds the two equal."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
     @extend_schema(responses=s.PublicCreditOutput)
     def get(self, request, uscc: str):
-        return Response(selectors.public_credit_document(uscc))
+        if connection.vendor == "postgresql":
+            return Response(selectors.public_credit_document(uscc))
+        d = selectors.public_credit(uscc)
+        acc, ent = d["account"], d["enterprise"]
+        return Response(
+            s.PublicCreditOutput(
+                {
+                    "uscc": ent.uscc,
+                    "name": ent.name,
+                    "score": acc.score,
+                    "grade": acc.grade,
+                    "yearly_grade": d["yearly"],
+                    "on_bad_list": acc.on_bad_list,
+                    "on_dishonest_list": acc.on_dishonest_list,
+                    "active_listings": d["active"],
+                    "listing_history": d["history"],
+                }
+            ).data
+        )

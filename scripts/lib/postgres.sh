@@ -59,3 +59,27 @@ pg_local_stop() {
   "${PG_RUN[@]}" "${PGBIN}/pg_ctl" -D "${PG_DIR}/data" -m fast -w stop >/dev/null 2>&1 || true
   echo "  stopped PostgreSQL"
 }
+
+# The two roles of a deployment (config/settings.py, regulator.dbroles): the application
+# connects as APP_ROLE, which owns nothing and gets row access only (it cannot TRUNCATE,
+# disable a trigger or switch triggers off), while migrations run as the owner, here the
+# local cluster's superuser. The same split as scripts/with-postgres.sh sets up for tests.
+PG_APP_ROLE="${PG_APP_ROLE:-telereg_app}"
+
+pg_local_urls() {  # pg_local_urls PORT DB: default DATABASE_URL (app role) and DATABASE_OWNER_URL
+  # A DATABASE_URL given in the environment wins: then the owner URL is whatever was given
+  # with it (none: one role does both, as the operator chose).
+  if [ -z "${DATABASE_URL:-}" ]; then
+    export DATABASE_URL="postgres://${PG_APP_ROLE}@127.0.0.1:$1/$2"
+    export DATABASE_OWNER_URL="${DATABASE_OWNER_URL:-postgres://postgres@127.0.0.1:$1/$2}"
+  fi
+}
+
+pg_local_ensure_app_role() {  # pg_local_ensure_app_role ROLE: a login role without privileges
+  [[ "$1" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "bad role name: $1" >&2; return 1; }
+  "${PG_RUN[@]}" "${PGBIN}/psql" -q -h 127.0.0.1 -p "${PG_LOCAL_PORT}" -U postgres -d postgres \
+    -v ON_ERROR_STOP=1 -c "DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$1') THEN
+        CREATE ROLE $1 LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+      END IF; END \$\$" >/dev/null
+}

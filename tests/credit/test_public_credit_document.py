@@ -122,3 +122,31 @@ def test_yearly_grade_of_a_past_time_is_kept(api, ent_a, django_assert_num_queri
     with time_machine.travel(at(dt.date(2026, 3, 1))):
         grade(ent_a, 2024, GradeStatus.FIXED, fixed_on=dt.date(2024, 2, 2))
         assert lookup(api, ent_a.uscc, django_assert_num_queries) == reference(ent_a.uscc)
+
+
+def test_the_sqlite_demo_serialises_the_same_answer(api, ent_a, published, monkeypatch):
+    """make demo runs on SQLite, which has no json_build_object: the view serialises there."""
+    from types import SimpleNamespace
+
+    from credit.api import public
+
+    published(ent_a)
+    grade(ent_a, 2025, GradeStatus.FIXED, fixed_on=dt.date(2025, 2, 2))
+    on_pg = api(None).get(f"/api/v1/public/credit/{ent_a.uscc}/").json()
+    monkeypatch.setattr(public, "connection", SimpleNamespace(vendor="sqlite"))
+    assert api(None).get(f"/api/v1/public/credit/{ent_a.uscc}/").json() == on_pg == reference(ent_a.uscc)
+
+
+def test_the_statement_is_planned_once_per_connection(api, ent_a):
+    from django.db import connection
+
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        pytest.skip("prepared statements off (DB_PREPARED_STATEMENTS=0)")
+    for _ in range(3):
+        assert api(None).get(f"/api/v1/public/credit/{ent_a.uscc}/").status_code == 200
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%json_build_object%%'"
+        )
+        assert cur.fetchone()[0] == 1
