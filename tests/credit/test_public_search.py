@@ -4,9 +4,20 @@ true; when the search indexes answer, every match was visited and ``count`` is e
 goes on while ``next`` is given."""
 
 import pytest
+from django.db import connection
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/public/lists/"
+
+
+@pytest.fixture(autouse=True)
+def _forget_request_counts():
+    """These tests send many public requests from one address: clear the throttle's counts
+    afterwards, so that tests run next in the same process are not answered 429."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture
@@ -21,6 +32,7 @@ def test_whole_answer_on_one_page_is_an_exact_count(api, two_listed):
     assert whole["next"] is None and whole["previous"] is None
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk is PostgreSQL's; SQLite caps")
 def test_a_full_page_counts_a_lower_bound_and_paging_goes_on(api, two_listed):
     c = api(None)
     first = c.get(URL, {"page_size": 1}).json()

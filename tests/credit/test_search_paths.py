@@ -13,8 +13,23 @@ from credit import search
 from credit.models import ListEntry, Rule
 from tests.factories import EnterpriseFactory
 
+# The two paths are PostgreSQL's (raw SQL on its indexes); SQLite (the demo) takes the ORM
+# path, tested by test_orm_path_counts_up_to_the_cap, which runs on both.
 pytestmark = pytest.mark.django_db
+pg_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL search paths")
 URL = "/api/v1/public/lists/"
+
+
+@pytest.fixture(autouse=True)
+def _forget_request_counts():
+    """These tests send many public requests from one address: clear the throttle's counts
+    afterwards, so that tests run next in the same process are not answered 429."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 NAMES = [
     "深圳东方数智网络科技有限公司",
     "北京麒麟信息技术有限公司",
@@ -94,6 +109,7 @@ def test_pages_equal_the_plain_ordered_filter(entries, settings, walk_rows):
                 assert got.count == len(want), case
 
 
+@pg_only
 def test_broad_fragment_walks_rare_one_uses_the_index(entries, settings):
     settings.TELEREG_CREDIT_SEARCH_WALK_ROWS = 8
     broad = search.public_page(q="东方", status="all", page_size=3)
@@ -119,6 +135,7 @@ def _plan(sql: str, bitmap: bool = False) -> str:
         return plan
 
 
+@pg_only
 @pytest.mark.parametrize(
     "q,index",
     [
@@ -150,12 +167,14 @@ def test_each_statement_uses_its_index(entries, settings, q, index):
     assert index in plan, plan
 
 
+@pg_only
 def test_province_walks_its_own_index(entries):
     with CaptureQueriesContext(connection) as ctx:
         search.public_page(q="东方", province="44", status="all")
     assert "credit_list_province_walk" in _plan(ctx.captured_queries[0]["sql"])
 
 
+@pg_only
 @pytest.mark.parametrize(
     "params,statements",
     [
@@ -184,6 +203,7 @@ def test_unpublished_never_found(api, entries):
     assert body["count"] == 0 and body["results"] == []
 
 
+@pg_only
 def test_walk_learns_the_table_size(entries, settings):
     """K = sqrt(ratio × (page + 1) × N), N read by the walk itself (no extra statement)."""
     search._ENTRIES_ESTIMATE[0] = None
@@ -194,3 +214,60 @@ def test_walk_learns_the_table_size(entries, settings):
     assert search._ENTRIES_ESTIMATE[0] == pytest.approx(41, abs=1)
     settings.TELEREG_CREDIT_SEARCH_WALK_MIN_ROWS = 1
     assert search.walk_rows(50) == int((4 * 51 * search._ENTRIES_ESTIMATE[0]) ** 0.5)
+
+
+@pg_only
+def test_portal_page_pages_without_a_total(client, entries, settings):
+    """/public/lists/ pages like the API: no COUNT of every match, "more than" when the walk
+    filled the page, Previous / Next links, no page total."""
+    settings.TELEREG_CREDIT_SEARCH_WALK_ROWS = 1000
+    from credit import pages
+
+    settings_size = pages.PAGE_SIZE
+    r = client.get("/public/lists/", {"status": "all"})
+    body = r.content.decode()
+    assert r.context["capped"] and f"More than {settings_size + 1} entries" in body
+    pager = body.split('class="pager"')[1].split("</nav>")[0]
+    assert 'rel="next"' in pager and "Page 1" in pager and " of " not in pager
+    r = client.get("/public/lists/", {"status": "all", "page": 2})
+    assert (
+        not r.context["capped"] and "40 entries" in r.content.decode() and 'rel="prev"' in r.content.decode()
+    )
+    assert [e.pk for e in r.context["page"]] == list(
+        search.public_list_entries(status="all").values_list("pk", flat=True)[
+            settings_size : 2 * settings_size
+        ]
+    )
+    # Past the end (a stale link): the first page, not an error.
+    assert client.get("/public/lists/", {"status": "all", "page": 9}).context["page"].number == 1
+
+
+def test_portal_one_character_says_the_minimum(client, entries):
+    r = client.get("/public/lists/", {"q": "海"})
+    assert r.status_code == 200 and "Enter at least 2 characters" in r.content.decode()
+    assert r.context["f"]["q"] == ""  # the list is shown unfiltered, with the message
+
+
+@pg_only
+def test_portal_query_budget(client, entries, django_assert_num_queries):
+    client.get("/public/lists/", {"q": "麒麟", "status": "all"})
+    with django_assert_num_queries(2):  # the walk, then the bigram index; no COUNT(*)
+        client.get("/public/lists/", {"q": "麒麟", "status": "all"})
+
+
+def test_orm_path_counts_up_to_the_cap(entries, settings):
+    """SQLite's path (also callable on PostgreSQL): the ORM filter, the page and one more,
+    the count stopped at CREDIT_PUBLIC_COUNT_CAP."""
+    qs = search.public_list_entries(status="all")
+    settings.TELEREG_CREDIT_PUBLIC_COUNT_CAP = 10
+    first = search._orm_page(qs, 0, 4)
+    assert (first.count, first.count_capped, first.more, _ids(first)) == (
+        10,
+        True,
+        True,
+        list(qs.values_list("pk", flat=True)[:4]),
+    )
+    settings.TELEREG_CREDIT_PUBLIC_COUNT_CAP = 1000
+    assert search._orm_page(qs, 0, 4).count == 40
+    last = search._orm_page(qs, 36, 4)
+    assert (last.count, last.count_capped, last.more) == (40, False, False)
