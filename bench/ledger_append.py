@@ -35,12 +35,12 @@ PGBENCH_SCALE = 16
 RULES = ["COMPLAINT_TIMELINESS", "BONUS_CLEAN_INSPECTION", "BONUS_ANNUAL_REPORT", "BONUS_EXEMPLARY"]
 
 # The profile before this work, as recorded (one warm post, same method: cProfile/execute
-# wrapper in docs of issue 17; client/backend CPU by /proc on an idle machine, 3,000 posts).
+# wrapper, notes of issue 17; client/backend CPU by /proc, 3,000 posts, same method as _profile).
 BEFORE = """| | statements between BEGIN and COMMIT | round trips | Python per post | database per post |
 |---|---|---|---|---|
 | before issue 17 (8c93220, loaded machine) | 5 (lock, rule, entry, account, audit) | 7 | 4.1 ms | 5.5 ms wall in execute |
 | after the CTE (d0f2231, loaded machine) | 2 (lock+rule+id, CTE) | 4 | 2.2 ms | 5.5–6.8 ms wall in execute |
-| same (091494c), idle machine, CPU by /proc | 2 | 4 | 0.68–0.76 ms client CPU | 0.55–0.63 ms backend CPU |"""
+| same (091494c), CPU by /proc, 3,000 posts, load 0.6–2.6 | 2 | 4 | 0.68–1.07 ms client CPU | 0.55–0.88 ms backend CPU |"""
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -48,6 +48,15 @@ def _cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as fh:
         fields = fh.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_mark(backend: int) -> tuple[float, float]:
+    return time.process_time(), _cpu_seconds(backend)
+
+
+def _cpu_used(mark: tuple[float, float], backend: int) -> tuple[float, float]:
+    """(client, backend) CPU seconds since ``mark``."""
+    return time.process_time() - mark[0], _cpu_seconds(backend) - mark[1]
 
 
 def _machine_busy() -> tuple[int, int]:
@@ -103,7 +112,11 @@ def _post_worker(n, ids, seconds, barrier, out, batch) -> None:
     ents = list(Enterprise.objects.filter(pk__in=ids).only("id", "province"))
     rng = random.Random(1000 + n)
     count = errors = 0
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        backend = cur.fetchone()[0]
     barrier.wait()
+    mark = _cpu_mark(backend)
     stop_at = time.monotonic() + seconds
     while time.monotonic() < stop_at:
         try:
@@ -116,8 +129,9 @@ def _post_worker(n, ids, seconds, barrier, out, batch) -> None:
                 count += 1
         except Exception:  # counted and reported, never hidden
             errors += 1
+    cpu = _cpu_used(mark, backend)
     connection.close()
-    out.put((count, errors))
+    out.put((count, errors, *cpu))
 
 
 def _select1_worker(n, ids, seconds, barrier, out, batch) -> None:
@@ -125,12 +139,14 @@ def _select1_worker(n, ids, seconds, barrier, out, batch) -> None:
     count = 0
     with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
         barrier.wait()
+        mark = _cpu_mark(conn.info.backend_pid)
         stop_at = time.monotonic() + seconds
         while time.monotonic() < stop_at:
             conn.execute("SELECT 1").fetchone()
             conn.commit()
             count += 1
-    out.put((count, 0))
+        cpu = _cpu_used(mark, conn.info.backend_pid)
+    out.put((count, 0, *cpu))
 
 
 def _bare_worker(n, ids, seconds, barrier, out, batch) -> None:
@@ -146,6 +162,7 @@ def _bare_worker(n, ids, seconds, barrier, out, batch) -> None:
         now = conn.execute("SELECT now()").fetchone()[0]
         conn.commit()
         barrier.wait()
+        mark = _cpu_mark(conn.info.backend_pid)
         stop_at = time.monotonic() + seconds
         while time.monotonic() < stop_at:
             ent = rng.choice(ids)
@@ -178,7 +195,8 @@ def _bare_worker(n, ids, seconds, barrier, out, batch) -> None:
             conn.execute(sql["write"], params)
             conn.commit()
             count += 1
-    out.put((count, 0))
+        cpu = _cpu_used(mark, conn.info.backend_pid)
+    out.put((count, 0, *cpu))
 
 
 def _processes(target, ids, seconds: float, batch: int = 0) -> dict:
@@ -196,13 +214,17 @@ def _processes(target, ids, seconds: float, batch: int = 0) -> dict:
     elapsed, busy = time.monotonic() - t0, _busy_since(mark)
     for pr in procs:
         pr.join()
-    total = sum(c for c, _e in results)
+    total = sum(r[0] for r in results)
     return {
         "n": total,
         "s": elapsed,
         "rate": total / elapsed,
-        "errors": sum(e for _c, e in results),
+        "errors": sum(r[1] for r in results),
         "busy": busy,
+        # CPU of the 8 writer processes and of their 8 backends only (not other users of
+        # the machine, nor the WAL writer): ms per entry.
+        "client": sum(r[2] for r in results) / max(1, total) * 1e3,
+        "backend": sum(r[3] for r in results) / max(1, total) * 1e3,
     }
 
 
@@ -266,7 +288,10 @@ def run() -> str:
     # pgbench between the two single-post phases, so that a change in the machine's load
     # during the run weighs on both sides of the ratio alike.
     single16 = _processes(_post_worker, contended, SECONDS)
+    mark = _machine_busy()
     tps = pgbench_tpcb(clients=WRITERS, seconds=int(SECONDS), scale=PGBENCH_SCALE)
+    # pgbench_tpcb also creates and fills its scratch database: its busy share is an upper bound.
+    tps_busy = _busy_since(mark)
     single10k = _processes(_post_worker, spread, SECONDS)
     batched = _processes(_post_worker, spread, FLOOR_SECONDS, batch=BATCH)
     bare = _processes(_bare_worker, contended, FLOOR_SECONDS)
@@ -280,10 +305,12 @@ def run() -> str:
     ok10k = r10k >= 1000 and r10k >= floor
     cpu_per_post = prof["client_cpu"] + prof["backend_cpu"]
 
+    cores = os.cpu_count() or 1
+
     def row(name: str, p: dict, note: str = "") -> str:
         return (
             f"| {name} | {p['n']:,} | {p['s']:.1f} s | **{p['rate']:,.0f}/s** | {p['rate'] / tps:.2f}× "
-            f"| {p['busy']:.0%} | {p['errors']} | {note} |"
+            f"| {p['busy']:.0%} | {p['client']:.3f} + {p['backend']:.3f} ms | {p['errors']} | {note} |"
         )
 
     stmts = ", ".join(prof["statements"])
@@ -299,16 +326,20 @@ at the start {load}.
 
 ### Rates (same run, same cluster)
 
-| phase | entries | elapsed | rate | × pgbench | CPU busy | errors | |
-|---|---|---|---|---|---|---|---|
-| pgbench TPC-B, {WRITERS} clients, scale {PGBENCH_SCALE} (C client, 5 statements) | | {SECONDS:.0f} s | **{tps:,.0f} tps** | 1.00× | | | the reference |
+| phase | entries | elapsed | rate | × pgbench | machine busy | CPU per entry: client + backend | errors | |
+|---|---|---|---|---|---|---|---|---|
+| pgbench TPC-B, {WRITERS} clients, scale {PGBENCH_SCALE} (C client, 5 statements) | | {SECONDS:.0f} s | **{tps:,.0f} tps** | 1.00× | ≤ {tps_busy:.0%} | ≤ {tps_busy * cores * 1e3 / tps:.2f} ms (machine) | | the reference |
 {row(f"single `ledger_post`, {WRITERS} processes, {CONTENDED} accounts (contended)", single16)}
 {row(f"single `ledger_post`, {WRITERS} processes, {SPREAD:,} accounts (spread)", single10k)}
 {row(f"`ledger_post_batch` of {BATCH}, {WRITERS} processes, {SPREAD:,} accounts", batched, "beside")}
 {row("floor: the post's two statements + commit, bare psycopg loop", bare, "no Django, no rules")}
 {row("floor: BEGIN; SELECT 1; COMMIT from Python", select1, "no write, no fsync")}
 
-CPU busy = share of both cores in use during the phase (/proc/stat), PostgreSQL included.
+Machine busy = share of the machine's {cores} cores in use during the phase (/proc/stat: every
+process, other users of the machine included). CPU per entry = CPU time of the 8 writer
+processes + that of their 8 PostgreSQL backends (/proc/<pid>/stat) ÷ entries; the WAL writer
+and the checkpointer are not in it. For pgbench only the machine figure exists (busy × cores ÷
+rate, an upper bound: the scratch database is created and filled in the same interval).
 
 ### Targets
 
@@ -319,7 +350,7 @@ CPU busy = share of both cores in use during the phase (/proc/stat), PostgreSQL 
 - No lost update: accounts ≠ base + sum of their entries: **{lost}** (of {CONTENDED + SPREAD:,});
   {stored:,} entries stored for {posted:,} posted; errors {errors}: {_met(lost == 0 and stored == posted and errors == 0)}.
 
-### One post, profiled ({PROFILE_POSTS:,} warm posts in one process, idle cluster)
+### One post, profiled ({PROFILE_POSTS:,} warm posts from one process, before the concurrent phases)
 
 Statements a warm post sends: {len(prof["statements"])} ({stmts}: BEGIN/COMMIT show as
 the test transaction's SAVEPOINT/RELEASE only under pytest), i.e. 4 round trips; server-side
@@ -339,15 +370,24 @@ Before (recorded in the notes of issue 17 and in this file's earlier runs):
 
 ### Reading it
 
-On this 2-core machine the writers, their PostgreSQL backends, the WAL writer and pgbench's
-own client share the same two cores, so the rate is CPU per post: {cpu_per_post:.2f} ms of CPU
-({prof["client_cpu"]:.2f} in Python, {prof["backend_cpu"]:.2f} in the backend) against pgbench's
-{2000 / tps:.2f} ms per TPC-B transaction (its client is C; its 5 statements update 3 rows
-with one primary-key index each and insert a history row with none). A post writes a ledger
-entry ({schema["credit_ledgerentry"][0]} indexes, {schema["credit_ledgerentry"][1]} trigger), an account row
-({schema["credit_account"][0]} indexes) and an audit event ({schema["regulator_auditevent"][0]} indexes,
-{schema["regulator_auditevent"][1]} trigger). The bare psycopg loop shows what the database alone costs
-for the same statements: single posts reach {r16 / bare["rate"]:.0%} of it, the rest is the
-Python of the post (Django's transaction and cursor handling, the rule checks, the audit
-content hash). `SELECT 1` transactions show the per-round-trip ceiling of a Python client.
-Batches amortise the statements and the commit over {BATCH} lines."""
+On this {cores}-core machine the writers, their PostgreSQL backends, the WAL writer and
+pgbench's own client share the same cores, and every phase keeps them busy: the rate is CPU
+per post. One post costs {cpu_per_post:.2f} ms of CPU ({prof["client_cpu"]:.2f} in the Python
+process, {prof["backend_cpu"]:.2f} in its PostgreSQL backend); in the concurrent phases a post
+costs {single16["client"] + single16["backend"]:.2f} ms (contended) and {single10k["client"] + single10k["backend"]:.2f} ms (spread) of its
+processes' CPU, against at most {tps_busy * cores * 1e3 / tps:.2f} ms of machine time per TPC-B transaction.
+What the floor is made of:
+
+- the database's share: the same two statements and commit sent by a bare psycopg loop
+  (prepared, no Django, no rules) cost {bare["client"]:.2f} + {bare["backend"]:.2f} ms per post; single posts reach
+  {r16 / bare["rate"]:.0%} of that loop's rate (contended). A post writes a ledger entry
+  ({schema["credit_ledgerentry"][0]} indexes, {schema["credit_ledgerentry"][1]} trigger), an
+  account row ({schema["credit_account"][0]} index) and an audit event
+  ({schema["regulator_auditevent"][0]} indexes, {schema["regulator_auditevent"][1]} trigger),
+  where TPC-B updates 3 rows with one primary-key index each and inserts one unindexed row;
+- a transaction's round trips from Python: `BEGIN; SELECT 1; COMMIT` costs
+  {select1["client"]:.3f} + {select1["backend"]:.3f} ms (no write, so no WAL flush);
+- the rest is the post's Python: Django's transaction and cursor handling, the rule checks,
+  the audit content hash (canonical JSON, SHA-256).
+
+Batches ({BATCH} lines in one transaction) amortise the round trips and the commit."""
