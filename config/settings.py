@@ -111,11 +111,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-# Issue 17: allow server-side prepared statements on PostgreSQL connections. Only the
-# ledger's single post uses them (credit/services/ledger_pg.py: its two statements parsed
-# and planned once per connection, ~30% less PostgreSQL CPU per post); Django's own queries
-# bind client-side and are never prepared. Set DB_PREPARED_STATEMENTS=0 behind a PgBouncer
-# older than 1.21 in transaction mode (it cannot follow prepared statements).
+# Issue 17: allow server-side prepared statements on PostgreSQL connections. Only the hot
+# statements that ask for them use them (the ledger's single post, credit/services/ledger_pg.py:
+# parsed and planned once per connection, ~30% less PostgreSQL CPU per post; the public credit
+# lookup, credit/selectors.py); Django's own queries bind client-side and are never prepared.
+# Set DB_PREPARED_STATEMENTS=0 behind a PgBouncer older than 1.21 in transaction mode (it
+# cannot follow prepared statements).
 if env_bool("DB_PREPARED_STATEMENTS", True):
     for _db in DATABASES.values():
         if _db["ENGINE"] == "django.db.backends.postgresql":
