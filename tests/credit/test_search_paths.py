@@ -246,6 +246,8 @@ def test_portal_one_character_says_the_minimum(client, entries):
     r = client.get("/public/lists/", {"q": "海"})
     assert r.status_code == 200 and "Enter at least 2 characters" in r.content.decode()
     assert r.context["f"]["q"] == ""  # the list is shown unfiltered, with the message
+    zh = client.get("/public/lists/", {"q": "海"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "请输入名称中至少 2 个字" in zh and "超过 21 条" in zh
 
 
 @pg_only
