@@ -266,6 +266,10 @@ def main(argv: list[str]) -> None:
         write_summary(updates)  # after each benchmark: a cut-off run still leaves a summary
     write_summary(updates)
     print(f"bench: {len(names)} benchmark(s) in {(time.perf_counter() - t_all) / 60:.1f} min", flush=True)
+    failed = [n for n in names if updates[n]["rows"][0]["verdict"] == "error"]
+    if failed:
+        # Everything is written first; the exit status then tells make (and CI) about it.
+        sys.exit(f"bench: failed: {failed} (see docs/benchmarks.md)")
 
 
 if __name__ == "__main__":
