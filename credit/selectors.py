@@ -284,7 +284,7 @@ def public_credit(code: str) -> dict:
 # The busiest public read (DESIGN.md: ≥ 0.5× a constant Django view under load). Three ORM
 # queries plus a model serializer cost ~6 ms a request, most of it compiling queries and
 # building serializer fields; this reads the same answer in one statement PostgreSQL turns
-# into JSON, compiled once per process (and prepared by psycopg after a few runs), from one
+# into JSON, built once per process and prepared on each connection's first run, from one
 # snapshot (the account, listings and yearly grade cannot disagree). No cache: a score is
 # public the moment its posting commits (DESIGN.md, "scores queryable in real time").
 
