@@ -59,13 +59,24 @@ SUMMARY_START, SUMMARY_END = "<!-- bench:summary -->", "<!-- /bench:summary -->"
 DATA = re.compile(r"<!-- bench:summary-data (.*?) -->", re.S)
 INTRO = """# Benchmarks
 
-Written by `make bench` (`python -m bench`; one benchmark: `make bench BENCH_ARGS=<name>`).
+Written by `make bench` (`python -m bench`; one benchmark: `make bench BENCH_ARGS=<name>`,
+names: draw, credit_read, ledger_append, list_search, complaints_report, load, pages).
 
-One section per row of DESIGN.md's performance table, each with the ratio the target is
-stated in and the absolute figures beside it, "met" or "NOT met", the date and the machine.
-The summary below is rewritten after every run; a row keeps the date of the run that
-measured it. Test data come from the seeded generators in `bench/generate/` (enterprises,
-ledger postings, list entries, complaints, draw frames: COPY, reproducible from the seed).
+One section per row of DESIGN.md's performance table. Each section gives the ratio the target
+is stated in with the absolute figures beside it, says "met" or "NOT met", and ends with the
+date, the machine and how long it took. The summary below is rewritten by `bench/__main__.py`
+after every benchmark: one row per DESIGN.md target, each with the date of the run that
+measured it (a run of one benchmark keeps the other rows); a benchmark that failed says
+"error" (and `make bench` exits non-zero after writing everything), one not written says
+"NOT run". On this shared 2-core machine absolute times depend on the load average; the
+ratios are taken within one run.
+
+Test data come from the seeded generators in `bench/generate/` (COPY, reproducible from the
+seed, a second call adds nothing): `enterprises` and `ledger_entries` (`__init__.py`),
+`lists`, `complaints` (5,000,000 complaints with deadlines and results from the app's own
+clock functions and rollups from its own `transitions.contribution`) and `frames`
+(1,000,000 licensees in credit strata backed by ledger postings, 10,000 inspectors).
+`python -m bench.generate KIND N --seed S` loads one kind into `DATABASE_URL`.
 """
 
 
