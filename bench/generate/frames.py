@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from bench import generate
+from bench.common import bulk_load
 from credit import conf as credit_conf
 from credit.models import Rule
 from credit.services.common import grade_of
@@ -115,10 +116,14 @@ def frames(
                 for k, (pk, code) in enumerate(zip(ids, codes, strict=True))
             ),
         )  # fmt: skip
-        cur.execute(
-            f"INSERT INTO licensing_licence ({cols}) SELECT {cols} "  # noqa: S608
-            "FROM gen_licence ORDER BY number ON CONFLICT (number) DO NOTHING"
-        )
+        # Numbers already stored are dropped first (through the unique index), so the insert
+        # itself can run without indexes and keys (bench.common.bulk_load, for a large load).
+        cur.execute("DELETE FROM gen_licence g USING licensing_licence l WHERE l.number = g.number")
+        cur.execute("SELECT count(*) FROM gen_licence")
+        with bulk_load("licensing_licence", cur.fetchone()[0]):
+            cur.execute(
+                f"INSERT INTO licensing_licence ({cols}) SELECT {cols} FROM gen_licence ORDER BY number"
+            )  # noqa: S608
         cur.execute("DROP TABLE gen_licence")
         # Credit: postings and accounts for firms that have no account yet.
         cur.execute("SELECT enterprise_id FROM credit_account WHERE enterprise_id = ANY(%s)", [ids])
@@ -141,7 +146,8 @@ def frames(
                 )  # fmt: skip
             dishonest = name == "dishonest"
             accounts.append((pk, score, grade_of(score, dishonest), name == "bad", dishonest))
-        generate.copy_rows("credit_ledgerentry", LEDGER_COLS, postings)
+        with bulk_load("credit_ledgerentry", len(postings)):
+            generate.copy_rows("credit_ledgerentry", LEDGER_COLS, postings)
         _temp(cur, "gen_account", "enterprise_id bigint, score int, grade text, bad bool, dishonest bool")
         generate.copy_rows("gen_account", ["enterprise_id", "score", "grade", "bad", "dishonest"], accounts)
         # The account as the posting service leaves it: count and last entry from the ledger.
