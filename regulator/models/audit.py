@@ -18,7 +18,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(max_length=150)
-    action = models.CharField(max_length=80, db_index=True)
+    action = models.CharField(max_length=80)
     object_type = models.CharField(max_length=80)
     object_id = models.CharField(max_length=80)
     before = models.JSONField(null=True, blank=True)
@@ -34,7 +34,7 @@ class AuditEvent(models.Model):
     content_hash = models.CharField(max_length=64, default="")
     seq = models.BigIntegerField(null=True, blank=True, unique=True)
     prev_hash = models.CharField(max_length=64, null=True, blank=True)
-    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    hash = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -42,7 +42,13 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
             models.Index(fields=["province", "id"], name="audit_province_id"),
+            # Declared here rather than with db_index/unique on the fields: on PostgreSQL
+            # those add a second, varchar_pattern_ops index per field for LIKE queries that
+            # nothing runs, and every audited write (a ledger post among them) pays for
+            # each index it inserts into (issue 17).
+            models.Index(fields=["action"], name="audit_action"),
         ]
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_hash_unique")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"

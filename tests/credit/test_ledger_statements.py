@@ -24,6 +24,12 @@ def _post(ent, actor, **kw):
 
 
 def _statements(ent, actor, **kw) -> list[str]:
+    if _is_pg():
+        # The statement texts are built once per process, reading the ledger's sequence
+        # name first: the budget is per post, whichever test happens to post first.
+        from credit.services import ledger_pg
+
+        ledger_pg._statements()
     with CaptureQueriesContext(connection) as ctx:
         _post(ent, actor, **kw)
     return [q["sql"] for q in ctx.captured_queries]
