@@ -98,6 +98,9 @@ _DEFAULTS: dict[str, Any] = {
     # The shortest fragment searched: one character would match most names and has no
     # index (the bigram index starts at two); shorter is a 400 on ``q``.
     "CREDIT_SEARCH_MIN_CHARS": 2,
+    # Pages are served up to this many matches deep (page × size): a deeper page costs a walk
+    # of the whole list (offset paging); narrower filters or the CSV export reach the rest.
+    "CREDIT_SEARCH_MAX_DEPTH": 10_000,
 }
 
 

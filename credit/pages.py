@@ -68,7 +68,8 @@ def public_lists(request):
         }
         f["q"] = ""
     try:
-        number = max(1, min(int(request.GET.get("page") or 1), 100_000))
+        deepest = max(1, conf.get("CREDIT_SEARCH_MAX_DEPTH") // PAGE_SIZE)
+        number = max(1, min(int(request.GET.get("page") or 1), deepest))
     except ValueError:
         number = 1
     page, capped = _search_page(f, number)

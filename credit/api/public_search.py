@@ -56,7 +56,8 @@ class CappedCountPagination(Pagination):
     ``count`` is exact. When the newest-first walk answered (a broad fragment, no fragment),
     the page is exact but the matches were not all visited: ``count`` is then a lower bound
     (the matches up to this page and one more) and ``count_capped`` is true. ``next`` is
-    given whenever another page exists; ``page=last`` is a 404 (its number is not known)."""
+    given whenever another page exists; ``page=last`` is a 404 (its number is not known), and
+    so is a page starting deeper than ``CREDIT_SEARCH_MAX_DEPTH`` matches."""
 
     def paginate_search(self, request, filters: dict):
         page_size = self.get_page_size(request)
@@ -69,6 +70,8 @@ class CappedCountPagination(Pagination):
                 raise ValueError
         except ValueError:
             raise DRFNotFound(_("Invalid page."))
+        if (number - 1) * page_size >= conf.get("CREDIT_SEARCH_MAX_DEPTH"):
+            raise DRFNotFound(_("Invalid page."))  # deeper than served: narrow the search
         found = search.public_page(**filters, page=number, page_size=page_size)
         if not found.rows and number > 1:
             raise DRFNotFound(_("Invalid page."))

@@ -89,3 +89,10 @@ def test_search_path_follows_the_fragment_length(q, walks_order_index):
     sql = str(selectors.public_list_entries(q=q, status="all").query).upper()
     order = sql.rsplit("ORDER BY", 1)[1]
     assert ("COALESCE" not in order) == walks_order_index
+
+
+def test_pages_deeper_than_served_are_404(api, two_listed, settings):
+    settings.TELEREG_CREDIT_SEARCH_MAX_DEPTH = 1
+    c = api(None)
+    assert c.get(URL, {"page_size": 1}).status_code == 200
+    assert c.get(URL, {"page_size": 1, "page": 2}).status_code == 404
