@@ -92,8 +92,10 @@ class LedgerEntry(models.Model):
     opposite points; the unique constraint makes a second compensation impossible.
     """
 
+    # No index of its own: credit_ledger_ent_id (enterprise, id) serves every look-up by
+    # enterprise, and each index is one more insert per posting (issue 17).
     enterprise = models.ForeignKey(
-        "regulator.Enterprise", on_delete=models.PROTECT, related_name="credit_entries"
+        "regulator.Enterprise", on_delete=models.PROTECT, related_name="credit_entries", db_index=False
     )
     rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="+")
     rule_version = models.PositiveIntegerField()
