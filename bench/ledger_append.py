@@ -17,7 +17,7 @@ import psycopg
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bench.common import pgbench_tpcb
+from bench.common import Summary, pgbench_tpcb
 from bench.generate import enterprises
 from credit import conf, services
 from credit.services import ledger_pg
@@ -277,7 +277,7 @@ def _met(ok: bool) -> str:
     return "met" if ok else "**NOT met**"
 
 
-def run() -> str:
+def run() -> tuple[str, list]:
     with open("/proc/loadavg") as fh:
         load = " ".join(fh.read().split()[:3])
     contended = enterprises(CONTENDED, seed=17, serial_base=17_000_000)
@@ -314,7 +314,7 @@ def run() -> str:
         )
 
     stmts = ", ".join(prof["statements"])
-    return f"""## Ledger append: single posts from {WRITERS} processes beside pgbench
+    text = f"""## Ledger append: single posts from {WRITERS} processes beside pgbench
 
 Every credit write (complaint closures, inspection results, listings, sweeps) is one
 `credit.services.ledger_post` from a gunicorn or Celery process. On PostgreSQL a warm post
@@ -391,3 +391,11 @@ What the floor is made of:
   the audit content hash (canonical JSON, SHA-256).
 
 Batches ({BATCH} lines in one transaction) amortise the round trips and the commit."""
+    return text, [
+        Summary(
+            measured=f"single posts from {WRITERS} processes: **{r16:,.0f}/s** on {CONTENDED} accounts "
+            f"({r16 / tps:.2f}× pgbench), **{r10k:,.0f}/s** on {SPREAD:,} ({r10k / tps:.2f}×); pgbench "
+            f"TPC-B {tps:,.0f} tps; batches {batched['rate']:,.0f}/s; lost updates {lost}",
+            met=ok16 and ok10k and lost == 0 and stored == posted and errors == 0,
+        )
+    ]

@@ -269,7 +269,7 @@ def _q(text: str) -> str:
     return quote(text, safe="")
 
 
-def run() -> str:
+def run() -> tuple[str, list]:
     from django.conf import settings
 
     from bench import common
@@ -338,7 +338,18 @@ def run() -> str:
         web.wait(30)
         redis.terminate()
         redis.wait(10)
-    return _report(measured, throttle, load_seconds, common)
+    text = _report(measured, throttle, load_seconds, common)
+    results = measured["results"]
+    credit = next(r for r in results if r["name"] == "credit lookup")
+    ratio = credit["rps"] / results[0]["rps"]
+    errors = sum(sum(r["errors"].values()) for r in results)
+    return text, [
+        common.Summary(
+            measured=f"credit lookup **{ratio:.2f}×** a constant view ({credit['rps']:,.0f} vs "
+            f"{results[0]['rps']:,.0f} req/s, p95 {credit['p95']:.0f} ms); errors {errors}",
+            met=ratio >= 0.5 and errors == 0,
+        )
+    ]
 
 
 def _report(measured: dict, throttle: dict, load_seconds: float, common) -> str:

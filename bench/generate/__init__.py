@@ -168,6 +168,19 @@ def ledger_entries(n: int, *, enterprise_ids: list[int], rule_id: int, seed: int
             """,
             [conf.get("CREDIT_BASE_SCORE"), enterprise_ids],
         )
+        # The grade as the posting service would have set it (credit.services.common.grade_of,
+        # the policy's thresholds; generated accounts are on no list), in one UPDATE.
+        from credit.services.common import grade_of
+
+        cur.execute(
+            "SELECT DISTINCT score FROM credit_account WHERE enterprise_id = ANY(%s)", [enterprise_ids]
+        )
+        scores = [r[0] for r in cur.fetchall()]
+        cur.execute(
+            "UPDATE credit_account a SET grade = g.grade FROM unnest(%s::int[], %s::text[]) AS g(score, grade)"
+            " WHERE a.score = g.score AND a.enterprise_id = ANY(%s)",
+            [scores, [grade_of(s, False) for s in scores], enterprise_ids],
+        )
         cur.execute("ANALYZE credit_ledgerentry")
         cur.execute("ANALYZE credit_account")
     return done

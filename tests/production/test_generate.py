@@ -172,3 +172,19 @@ def test_frames_give_the_app_the_strata_and_verify(db, supervisor, capsys):
 def test_frame_assignment_depends_on_the_seed_only():
     assert gen_frames.assign(500, 1) == gen_frames.assign(500, 1)
     assert gen_frames.assign(500, 1) != gen_frames.assign(500, 2)
+
+
+def test_ledger_entries_leave_accounts_as_the_service_would(db):
+    """Score, count, last entry and grade in step with the entries: credit_verify agrees."""
+    from django.core.management import call_command
+
+    from credit.models import Account, Rule
+    from credit.services.common import grade_of
+
+    ids = generate.enterprises(20, seed=5, serial_base=55_000_000)
+    rule = Rule.objects.order_by("code").first()
+    assert generate.ledger_entries(40, enterprise_ids=ids, rule_id=rule.pk, seed=5) == 40
+    accounts = list(Account.objects.filter(enterprise_id__in=ids))
+    assert accounts and all(a.grade == grade_of(a.score, False) for a in accounts)
+    assert len({a.grade for a in accounts}) > 1  # the scores spread over more than one grade
+    call_command("credit_verify")  # raises on any account out of step with its entries
