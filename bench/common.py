@@ -1,5 +1,6 @@
 """Helpers for the benchmarks: timing and bulk loading with SQL."""
 
+import contextlib
 import statistics
 import time
 from collections.abc import Callable
@@ -226,3 +227,37 @@ def unthrottled():
     from regulator.throttles import rates
 
     return override_settings(TELEREG_THROTTLE_RATES=dict.fromkeys(rates(), "1000000/m"))
+
+
+@contextlib.contextmanager
+def own_database(suffix: str):
+    """A database of its own, next to the bench's, migrated; the default connection points at
+    it inside the block. For the benchmarks whose target is stated on demo data (public pages,
+    the load test): the data the benchmarks before them generate (draw frames, 10M ledger
+    rows whose postings expire, 5M complaints) would otherwise be in every request and in the
+    demo loader's sweeps, and a full run's figures would not compare with a run of one alone."""
+    import psycopg
+    from django.core.management import call_command
+    from django.db import connections
+
+    conn = connections["default"]
+    old = conn.settings_dict["NAME"]
+    name = f"{old}_{suffix}"
+    params = conn.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params.pop("prepare_threshold", None)
+    params["dbname"] = "postgres"
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    conn.settings_dict["NAME"] = name
+    try:
+        call_command("migrate", verbosity=0)
+        yield
+    finally:
+        conn.close()
+        conn.settings_dict["NAME"] = old
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -15,7 +15,6 @@ otherwise be in every page), with a signing key made for this run since producti
 e-licences with a configured key.
 """
 
-import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from bench.common import Summary, median, ms, p, unthrottled
+from bench.common import Summary, median, ms, own_database, p, unthrottled
 
 N = int(os.environ.get("BENCH_PAGES_N", 30))
 WARMUP = 3
@@ -164,46 +163,13 @@ def measure_all(langs: list[str] = LANGUAGES) -> list[dict]:
     return results
 
 
-@contextlib.contextmanager
-def own_database():
-    """A database of its own for the demo data, next to the bench's, migrated; the default
-    connection points at it inside the block. The benchmarks before this one (draw frames,
-    10M ledger rows, 5M complaints) would otherwise be in every page: the target is stated on
-    demo data, and figures stay comparable between a full run and a run of this one alone."""
-    import psycopg
-    from django.core.management import call_command
-    from django.db import connections
-
-    conn = connections["default"]
-    old = conn.settings_dict["NAME"]
-    name = f"{old}_pages"
-    params = conn.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    params.pop("prepare_threshold", None)
-    params["dbname"] = "postgres"
-    with psycopg.connect(**params, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    conn.settings_dict["NAME"] = name
-    try:
-        call_command("migrate", verbosity=0)
-        yield
-    finally:
-        conn.close()
-        conn.settings_dict["NAME"] = old
-        with psycopg.connect(**params, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def run():
     from django.core.management import call_command
 
     keys = _signing_keys()
     settings = {"TELEREG_LICENCE_SIGNING_KEYS": keys, "TELEREG_LICENCE_ACTIVE_KEY_ID": next(iter(keys))}
     t0 = time.perf_counter()
-    with own_database(), override_settings(**settings):
+    with own_database("pages"), override_settings(**settings):
         call_command("seed_demo", verbosity=0)
         load_s = time.perf_counter() - t0
         with unthrottled():

@@ -268,12 +268,15 @@ def judge(
 # --- metrics over results (used by reports, the public statistics and their tests) -------
 
 
+_FOUR_PLACES, _TWO_PLACES = Decimal("0.0001"), Decimal("0.01")  # built once: reports call these per group
+
+
 def rate(numerator: int, denominator: int) -> Decimal | None:
     """numerator / denominator to 4 places; None when there is nothing to measure."""
     # No complaints is "no figure", not 0% or 100%: a target cannot be met or missed.
     if not denominator:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"))
+    return (Decimal(numerator) / Decimal(denominator)).quantize(_FOUR_PLACES)
 
 
 def satisfaction(rating_sum: int, rating_count: int) -> Decimal | None:
@@ -283,7 +286,7 @@ def satisfaction(rating_sum: int, rating_count: int) -> Decimal | None:
     across months, enterprises and provinces)."""
     if not rating_count:
         return None
-    return (Decimal((rating_sum - rating_count) * 25) / Decimal(rating_count)).quantize(Decimal("0.01"))
+    return (Decimal((rating_sum - rating_count) * 25) / Decimal(rating_count)).quantize(_TWO_PLACES)
 
 
 def project(
