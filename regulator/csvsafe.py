@@ -9,7 +9,10 @@ Use ``csvsafe.writer(f)`` wherever ``csv.writer(f)`` was used.
 """
 
 import csv
+import io
 from typing import Any
+
+from rest_framework import renderers
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,3 +43,28 @@ class SafeWriter:
 
 def writer(fileobj, *args, **kwargs) -> SafeWriter:
     return SafeWriter(fileobj, *args, **kwargs)
+
+
+class Echo:
+    """A file whose write returns what it was given: a csv writer over it yields each row as
+    text, for a StreamingHttpResponse."""
+
+    def write(self, value):
+        return value
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """``?format=csv`` for the public list endpoints. The lists themselves are streamed by
+    their views; only error bodies reach this renderer, as key,value rows."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        buf = io.StringIO()
+        w = writer(buf)
+        if isinstance(data, dict):
+            for k, v in data.items():
+                w.writerow([k, v])
+        return buf.getvalue().encode()

@@ -2,8 +2,6 @@
 fragment, USCC or licence number (issue 17 §4), as JSON pages or a CSV export.
 No login, no personal data, nothing unpublished (DESIGN.md, Public interface)."""
 
-import io
-
 from django.core.paginator import Page, Paginator
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -19,28 +17,8 @@ from credit.api import serializers as s
 from regulator import csvsafe
 
 
-class CSVRenderer(renderers.BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Only error bodies reach here; the list itself is streamed by the view.
-        buf = io.StringIO()
-        w = csvsafe.writer(buf)
-        if isinstance(data, dict):
-            for k, v in data.items():
-                w.writerow([k, v])
-        return buf.getvalue().encode()
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_stream(qs):
-    w = csvsafe.writer(_Echo())
+    w = csvsafe.writer(csvsafe.Echo())
     yield "\ufeff"  # BOM: spreadsheet programs then read the Chinese names right
     yield w.writerow(s.PUBLIC_LIST_FIELDS)
     for row in qs.iterator(chunk_size=2000):
@@ -121,7 +99,7 @@ class PublicListApi(generics.GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = s.PublicListEntry
     pagination_class = CappedCountPagination
-    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, csvsafe.CSVRenderer]
     filter_backends: list = []
 
     @extend_schema(parameters=[s.PublicListQuery], responses=s.PublicListEntry(many=True))

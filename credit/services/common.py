@@ -4,9 +4,11 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from config.api import Conflict
 from credit import conf, scoring
-from credit.models import Account, ListEntry, ListKind, ListStatus
+from credit.models import Account, LedgerEntry, ListEntry, ListKind, ListStatus
 
 
 def grade_of(score: int, dishonest: bool) -> str:
@@ -71,3 +73,17 @@ def account_snapshot(account: Account) -> dict[str, Any]:
         "on_bad_list": account.on_bad_list,
         "on_dishonest_list": account.on_dishonest_list,
     }
+
+
+def replayed(enterprise_id: int, idempotency_key: str, digest: str):
+    """The entry an earlier post with this key made, or None. Called with the account lock
+    held, in its own statement, so that it sees an entry committed by the writer we waited
+    for; the same key with different content is a 409."""
+    existing = LedgerEntry.objects.filter(
+        enterprise_id=enterprise_id, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None and existing.content_hash != digest:
+        raise Conflict(
+            _("This idempotency key was already used with different content."), code="idempotency_key_reused"
+        )
+    return existing

@@ -15,7 +15,7 @@ from config.api import ApplicationError, Conflict, NotFound
 from credit import access, conf, scoring
 from credit.models import Account, EntryKind, LedgerEntry, ListEffect, Rule, RuleVersion
 from credit.services import ledger_pg
-from credit.services.common import account_snapshot, grade_of, lock_account
+from credit.services.common import account_snapshot, grade_of, lock_account, replayed
 from regulator import audit, canonical, scoping
 from regulator.audit import actor_fields
 from regulator.models import Enterprise
@@ -199,17 +199,8 @@ def ledger_post(
             )
         # SQLite (``make demo``): the same steps, one ORM statement each.
         account = lock_account(enterprise.pk)
-        if idempotency_key:
-            existing = LedgerEntry.objects.filter(
-                enterprise_id=enterprise.pk, idempotency_key=idempotency_key
-            ).first()
-            if existing is not None:
-                if existing.content_hash != digest:
-                    raise Conflict(
-                        _("This idempotency key was already used with different content."),
-                        code="idempotency_key_reused",
-                    )
-                return existing
+        if idempotency_key and (existing := replayed(enterprise.pk, idempotency_key, digest)):
+            return existing
         rule = postable_rule(rule_code)
         return post_locked(
             account=account,

@@ -30,13 +30,11 @@ from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.models import JSONField
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from psycopg.pq import Format
 
-from config.api import Conflict
 from credit import scoring
 from credit.models import EntryKind, LedgerEntry, ListEffect, Rule
-from credit.services.common import create_account, grade_of
+from credit.services.common import create_account, grade_of, replayed
 from regulator import audit, canonical, context
 from regulator.audit import actor_fields
 from regulator.models import AuditEvent
@@ -152,17 +150,8 @@ def post(
         # The key is checked after the account lock is held (a separate statement, so it
         # sees an entry committed by the writer we waited for): two concurrent retries
         # cannot both insert.
-        if idempotency_key:
-            existing = LedgerEntry.objects.filter(
-                enterprise_id=enterprise.pk, idempotency_key=idempotency_key
-            ).first()
-            if existing is not None:
-                if existing.content_hash != digest:
-                    raise Conflict(
-                        _("This idempotency key was already used with different content."),
-                        code="idempotency_key_reused",
-                    )
-                return existing
+        if idempotency_key and (existing := replayed(enterprise.pk, idempotency_key, digest)):
+            return existing
         rule = Rule.from_db(connection.alias, sql["rule_fields"], rule_row)
         if rule.id is None or not rule.active or rule.list_effect != ListEffect.NONE:
             from credit.services.ledger import postable_rule

@@ -321,32 +321,10 @@ class DecisionActionApi(APIView):
 # --- public (双公示) ---------------------------------------------------------------------------
 
 
-class CSVRenderer(renderers.BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Only error bodies reach here; the list itself is streamed by the view.
-        import io
-
-        buf = io.StringIO()
-        w = csvsafe.writer(buf)
-        if isinstance(data, dict):
-            for k, v in data.items():
-                w.writerow([k, v])
-        return buf.getvalue().encode()
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 # Streamed row by row (iterator): a full export never holds every decision in memory.
 def _csv_stream(qs):
     # csvsafe: a cell an enterprise typed (a name, a title) cannot become a formula.
-    w = csvsafe.writer(_Echo())
+    w = csvsafe.writer(csvsafe.Echo())
     yield "\ufeff"  # BOM: spreadsheet programs then read the Chinese names right
     yield w.writerow(s.PUBLIC_FIELDS)
     for row in qs.iterator(chunk_size=2000):
@@ -362,7 +340,7 @@ class PublicPenaltyListApi(generics.GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = s.PublicPenalty
     pagination_class = Pagination
-    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, csvsafe.CSVRenderer]
     filter_backends: list = []
 
     @extend_schema(parameters=[s.PublicPenaltyQuery])

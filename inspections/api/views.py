@@ -4,8 +4,6 @@ Supervisors run items, the roster, campaigns, frames and draws; inspectors see a
 their own inspections, declare their conflicts and recuse; auditors read. The public
 endpoints publish the item list, every draw (with its frame, streamed) and the results."""
 
-import io
-
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -319,28 +317,8 @@ class PublicDrawFrameApi(APIView):
         return resp
 
 
-class CSVRenderer(renderers.BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Only error bodies reach here; the results themselves are streamed by the view.
-        buf = io.StringIO()
-        w = csvsafe.writer(buf)
-        if isinstance(data, dict):
-            for k, v in data.items():
-                w.writerow([k, v])
-        return buf.getvalue().encode()
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_stream(qs):
-    w = csvsafe.writer(_Echo())
+    w = csvsafe.writer(csvsafe.Echo())
     yield "\ufeff"  # BOM: spreadsheet programs then read the Chinese names right
     yield w.writerow(s.PUBLIC_RESULT_FIELDS)
     for row in qs.iterator(chunk_size=2000):
@@ -359,7 +337,7 @@ class PublicResultListApi(generics.GenericAPIView):
     serializer_class = s.PublicResult
     queryset = models.Inspection.objects.none()  # for the schema; rows come from the selector
     pagination_class = Pagination
-    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, csvsafe.CSVRenderer]
     filter_backends: list = []
 
     @extend_schema(parameters=[s.PublicResultQuery])

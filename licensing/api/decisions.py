@@ -3,8 +3,6 @@
 ``?format=csv``) and the staff list with publish / hold actions. The enforcement app's
 public penalties follow the same pattern."""
 
-import io
-
 import django_filters
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import extend_schema
@@ -39,28 +37,8 @@ CSV_FIELDS = [
 # (issue 9 point 5); cells go in as they are.
 
 
-class CSVRenderer(renderers.BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Only error bodies reach here; the list itself is streamed by the view.
-        buf = io.StringIO()
-        w = csvsafe.writer(buf)
-        if isinstance(data, dict):
-            for k, v in data.items():
-                w.writerow([k, v])
-        return buf.getvalue().encode()
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_stream(qs):
-    w = csvsafe.writer(_Echo())
+    w = csvsafe.writer(csvsafe.Echo())
     yield "\ufeff"  # BOM: spreadsheet programs then read the Chinese text right
     yield w.writerow(CSV_FIELDS)
     for row in qs.iterator(chunk_size=2000):
@@ -91,7 +69,7 @@ class PublicDecisionListApi(generics.ListAPIView):
     serializer_class = s.DecisionOutput
     filterset_class = DecisionFilter
     pagination_class = Pagination
-    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, csvsafe.CSVRenderer]
 
     def get_queryset(self):
         return selectors.decision_public_list()
