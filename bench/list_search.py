@@ -35,7 +35,7 @@ INDEXES = [
     "credit_list_province_walk",
     "credit_list_name_trgm",
     "credit_list_licence_trgm",
-    "credit_list_bigram_gin",
+    "credit_list_grams_gin",
     "enterprise_uscc",
 ]
 
@@ -56,6 +56,11 @@ SHAPES = [
     ("licence number", {"q": None}, False),
     ("licence number fragment", {"q": "B2-2012"}, False),
 ]
+# The adversarial shapes, found in the loaded data at each size (see ``_slowest``): of the
+# fragments whose share lies between that of a rare name word and that of a common one, the
+# one whose request is slowest, so the stages' hand-overs are measured where they cost most.
+WORST_LABEL = "slowest of {n} sampled fragments, {chars} chars"
+SAMPLED = 60
 
 
 def _get(client: Client, params: dict):
@@ -110,7 +115,40 @@ def _path(params: dict) -> str:
     return page.path
 
 
-def _fill(params: dict, label: str) -> dict:
+def _slowest(client: Client, chars: int) -> str:
+    """The fragment of ``chars`` characters, among SAMPLED found in the names, whose request
+    takes longest (best of three statement runs each). Candidates: the fragments of a 1%
+    sample of names matching between 0.02% and 5% of entries, spread evenly over that
+    range on a log scale (a broader fragment is answered by the walk within a few hundred
+    entries; a rarer one has too few matches to cost anything)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM credit_listentry")
+        total = cur.fetchone()[0]
+        cur.execute(
+            """SELECT f, est FROM (
+                   SELECT f, count(*) * 100 AS est FROM (
+                       SELECT DISTINCT id, substr(enterprise_name, i, %s) AS f
+                       FROM credit_listentry, generate_series(1, 12) i
+                       WHERE id %% 100 = 0 AND length(substr(enterprise_name, i, %s)) = %s) s
+                   GROUP BY f HAVING count(*) * 100 BETWEEN %s AND %s) c
+               ORDER BY est""",
+            [chars, chars, chars, 0.0002 * total, 0.05 * total],
+        )
+        found = cur.fetchall()
+    step = max(1, len(found) // SAMPLED)
+    candidates = [f for f, _est in found[::step]][:SAMPLED]
+    slowest, worst = "", -1.0
+    for frag in candidates:
+        stmts = _statements(client, {"q": frag})
+        took = min(timings(lambda stmts=stmts: _run_statements(stmts), 3, warmup=1))
+        if took > worst:
+            slowest, worst = frag, took
+    return slowest
+
+
+def _fill(params: dict, label: str, client: Client) -> dict:
+    if label.startswith("slowest of"):
+        return {"q": _slowest(client, int(label.split(", ")[1].split()[0]))}
     if params.get("q", "") is not None:
         return params
     with connection.cursor() as cur:
@@ -134,12 +172,16 @@ def _one_size(n: int) -> tuple[str, list[tuple[str, bool, bool]]]:
 
 
 def _measure(n: int, load_s: float) -> tuple[str, list[tuple[str, bool, bool]]]:
-    search._ENTRIES_ESTIMATE[0] = None
+    search.forget_estimates()
     client = Client()
     rows, verdicts = [], []
     scan_samples = 5 if n <= 500_000 else 3
-    for label, params, counts in SHAPES:
-        params = _fill(params, label)
+    # One request first, so that the walk's K is sized from the table estimate (as in a
+    # running server) before the adversarial fragments are looked for.
+    assert _get(client, {"q": "网络科"}).status_code == 200
+    shapes = [*SHAPES, *((WORST_LABEL.format(n=SAMPLED, chars=c), {"q": None}, True) for c in (2, 3))]
+    for label, params, counts in shapes:
+        params = _fill(params, label, client)
         stmts = _statements(client, params)
         idx = _measure_db(stmts, True, SAMPLES)
         scan = _measure_db(stmts, False, scan_samples)

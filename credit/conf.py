@@ -87,14 +87,16 @@ _DEFAULTS: dict[str, Any] = {
     # answer says "at least" (``count_capped``), so a broad fragment does not pay for
     # counting every match.
     "CREDIT_PUBLIC_COUNT_CAP": 1_000,
-    # Issue 17 §4, the public search's two paths (credit/search.py). On PostgreSQL the count
-    # is exact when the search indexes answered and a lower bound when the newest-first walk
-    # did (the cap above then applies to SQLite only). The walk reads at most K newest
-    # entries per page, K = sqrt(COST_RATIO × (page size + 1) × table size), at least
-    # MIN_ROWS; WALK_ROWS > 0 fixes K instead (tests).
+    # Issue 17 §4, the public search's stages (credit/search.py). On PostgreSQL the count is
+    # exact when the search indexes read every match and a lower bound when the newest-first
+    # walk or the probe of the newest months filled the page (the cap above then applies to
+    # SQLite only). The walk reads at most K newest entries per page, K = sqrt(COST_RATIO ×
+    # (page size + 1) × table size), at least MIN_ROWS; WALK_ROWS > 0 fixes K instead
+    # (tests). The ratio is small because a walk that falls short hands over to the probe,
+    # whose cost is about two pages of matches, not to a read of every match.
     "CREDIT_SEARCH_WALK_ROWS": 0,
     "CREDIT_SEARCH_WALK_MIN_ROWS": 2_000,
-    "CREDIT_SEARCH_WALK_COST_RATIO": 4,
+    "CREDIT_SEARCH_WALK_COST_RATIO": 0.5,
     # The shortest fragment searched: one character would match most names and has no
     # index (the bigram index starts at two); shorter is a 400 on ``q``.
     "CREDIT_SEARCH_MIN_CHARS": 2,

@@ -147,6 +147,16 @@ def reseed_reference_data() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_search_estimates():
+    """The public search keeps a table size estimate and the span of its walk per process
+    (credit.search); rolled-back rows of an earlier test must not steer this one's stages."""
+    from credit import search
+
+    search.forget_estimates()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
     """A transactional test runs on a database that an earlier one may have flushed, which
     also removes rows loaded by data migrations; reload them so test order never matters."""

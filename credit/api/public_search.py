@@ -31,8 +31,8 @@ class CappedCountPagination(Pagination):
 
     ``credit.search.public_page`` answers the page in one or two bounded statements. When
     the search indexes answered (a selective fragment, a USCC), every match was visited and
-    ``count`` is exact. When the newest-first walk answered (a broad fragment, no fragment),
-    the page is exact but the matches were not all visited: ``count`` is then a lower bound
+    ``count`` is exact. When the newest-first walk or the probe of the newest months answered
+    (a broad or middling fragment, no fragment), the page is exact but the matches were not all visited: ``count`` is then a lower bound
     (the matches up to this page and one more) and ``count_capped`` is true. ``next`` is
     given whenever another page exists; ``page=last`` is a 404 (its number is not known), and
     so is a page starting deeper than ``CREDIT_SEARCH_MAX_DEPTH`` matches."""

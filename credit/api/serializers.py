@@ -473,7 +473,7 @@ class PublicListQuery(serializers.Serializer):
 
     def validate_q(self, value: str) -> str:
         # Issue 17 §4: one character matches most names and no index holds it (the bigram
-        # index starts at two, credit/search.py); ask for more rather than scan the table.
+        # tokens start at two, credit/search.py); ask for more rather than scan the table.
         from django.utils.translation import gettext as _
 
         from credit import conf

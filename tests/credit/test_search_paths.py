@@ -1,6 +1,7 @@
-"""Issue 17 §4: the two access paths of credit.search.public_page on PostgreSQL give the same
-pages as the plain ordered filter, use the indexes they are meant to, and send a fixed number
-of statements (1 when the walk fills the page, 2 when the indexes answer)."""
+"""Issue 17 §4: the stages of credit.search.public_page on PostgreSQL (walk, probe of the
+newest months, index) give the same pages as the plain ordered filter, use the indexes they
+are meant to, and send a fixed number of statements (1 when the walk fills the page, 2 when
+the probe or the indexes answer)."""
 
 import datetime as dt
 import itertools
@@ -95,11 +96,13 @@ def _ids(page):
     return [e.pk for e in page.rows]
 
 
-@pytest.mark.parametrize("walk_rows", [1, 6, 1000])
+@pytest.mark.parametrize("walk_rows", [1, 2, 6, 1000])
 def test_pages_equal_the_plain_ordered_filter(entries, settings, walk_rows):
-    """Whatever K is (1: the index answers nearly always; 1000: the walk does), every page is
-    the plain filter's slice, and the count is exact or a true lower bound."""
+    """Whatever K is (1, 2: the probe or the index answers nearly always; 1000: the walk
+    does), every page is the plain filter's slice, and the count is exact or a true lower
+    bound."""
     settings.TELEREG_CREDIT_SEARCH_WALK_ROWS = walk_rows
+    paths = set()
     for q, status, kind, prov in itertools.product(
         ["", "东方", "麒麟", "东方数", "锦程通信", "b2-2017", "粤B2-20170003", entries[1].uscc.lower()],
         ["active", "removed", "all"],
@@ -116,12 +119,17 @@ def test_pages_equal_the_plain_ordered_filter(entries, settings, walk_rows):
                 q=q, status=status, list_kind=kind, province=prov, page=number, page_size=4
             )
             case = (q, status, kind, prov, number, got.path)
+            paths.add(got.path)
             assert _ids(got) == want[(number - 1) * 4 : number * 4], case
             assert got.more == (len(want) > number * 4), case
             if got.count_capped:
                 assert number * 4 < got.count <= len(want), case
             elif got.rows:
                 assert got.count == len(want), case
+    if connection.vendor == "postgresql":
+        # Every stage was exercised by some K: the probe needs a walk that fell short on a
+        # table longer than K (40 entries over 20 days: K = 1 and 2).
+        assert paths >= ({"walk"} if walk_rows == 1000 else {"probe", "index"}), paths
 
 
 @pg_only
@@ -129,9 +137,57 @@ def test_broad_fragment_walks_rare_one_uses_the_index(entries, settings):
     settings.TELEREG_CREDIT_SEARCH_WALK_ROWS = 8
     broad = search.public_page(q="东方", status="all", page_size=3)
     assert (broad.path, broad.count_capped, broad.more) == ("walk", True, True)
-    # 麒麟 is in a quarter of the names: 2 of the newest 8, not a page and one more.
+    # 麒麟 is in a quarter of the names: 2 of the newest 8, not a page and one more. The
+    # probe then reads the newest months (here all 40 entries: one month) and fills the
+    # page. (Its reach, 2 × 3 × 8 / 3 = 16 entries, is under half the list whatever an
+    # earlier test's ANALYZE left as the table's estimate: 41 or 5,040 rows.)
+    rare = search.public_page(q="麒麟", status="all", page_size=2)
+    assert (rare.path, rare.count, rare.count_capped, rare.more) == ("probe", 3, True, True)
+    # Once the table's size is known (41), the probe's reach (2 × 4 × 8 / 3 ≈ 21 entries) is
+    # over half the list: the index reads every match and counts them instead.
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE credit_listentry")
+    search.forget_estimates()
+    assert search.public_page(q="东方", status="all", page_size=3).path == "walk"  # learns N
     rare = search.public_page(q="麒麟", status="all", page_size=3)
     assert (rare.path, rare.count, rare.count_capped) == ("index", 10, False)
+
+
+def test_probe_reaches_back_for_twice_the_matches_needed():
+    """Pure: the walk found 10 matches in the newest 1,000 entries, published over 100 days
+    (10 a day); a page needs 51, so the probe reads back 2 × 51 × 1000 / 11 ≈ 9,273 entries,
+    928 days, from the first of that month."""
+    span = search.Span(newest=dt.date(2026, 6, 30), oldest=dt.date(2026, 3, 22), rows=1000)
+    start = search.probe_from(span, found=10, walked=1000, need=51, entries=1_000_000)
+    assert start == dt.date(2023, 12, 1)  # 2026-06-30 - 928 days = 2023-12-15
+    # A walk that found nothing reaches for 102,000 entries: over half of 200,000, so no
+    # probe (the index reads every match); nor when the walk read the whole list.
+    assert search.probe_from(span, found=0, walked=1000, need=51, entries=200_000) is None
+    assert search.probe_from(search.Span(span.newest, None, 1000), 10, 1000, 51, 1e6) is None
+    assert search.probe_from(None, 10, 1000, 51, 1e6) is None
+    # Entries published on one day only: the rate is taken over one day, not zero.
+    one_day = search.Span(newest=dt.date(2026, 6, 30), oldest=dt.date(2026, 6, 30), rows=1000)
+    assert search.probe_from(one_day, found=10, walked=1000, need=51, entries=1e6) == dt.date(2026, 6, 1)
+
+
+@pg_only
+def test_probe_misses_no_entry_newer_than_its_span(entries, settings):
+    """The probe's months run to the newest entry in the table, not to the newest the span
+    (read at most once a minute) knew of: entries published since are on the page."""
+    settings.TELEREG_CREDIT_SEARCH_WALK_ROWS = 8
+    assert search.public_page(q="麒麟", status="all", page_size=2).path == "probe"
+    later = list(ListEntry.objects.filter(enterprise_name__contains="麒麟").order_by("id")[:2])
+    newest = []
+    for i, e in enumerate(later):
+        e.pk, e.published_on = None, dt.date(2026, 9, 1 + i)  # months past the span's newest
+        e.save()
+        newest.append(e.pk)
+    for i in range(10):  # other names, so that the walk (the newest 8) still falls short
+        e = ListEntry.objects.exclude(enterprise_name__contains="麒麟").first()
+        e.pk, e.published_on = None, dt.date(2026, 8, 1 + i)
+        e.save()
+    got = search.public_page(q="麒麟", status="all", page_size=2)
+    assert got.path == "probe" and _ids(got) == newest[::-1]
 
 
 def _plan(sql: str, bitmap: bool = False) -> str:
@@ -154,8 +210,8 @@ def _plan(sql: str, bitmap: bool = False) -> str:
 @pytest.mark.parametrize(
     "q,index",
     [
-        ("麒麟", "credit_list_bigram_gin"),  # two characters: the bigram index (0008)
-        ("B2", "credit_list_bigram_gin"),  # ASCII: names and licence numbers, same index
+        ("麒麟", "credit_list_grams_gin"),  # two characters: the bigram tokens (0010)
+        ("B2", "credit_list_grams_gin"),  # ASCII: names and licence numbers, same index
         # Three or more characters take the trigram indexes (0002); on a table this small
         # the planner prefers any other index to them, so that choice is shown at 200,000
         # and 2,000,000 entries by bench/list_search.py (plan column) instead.
@@ -166,10 +222,25 @@ def test_each_statement_uses_its_index(entries, settings, q, index):
     settings.TELEREG_CREDIT_SEARCH_WALK_ROWS = 1  # the walk finds too few: the index answers
     with CaptureQueriesContext(connection) as ctx:
         assert search.public_page(q=q, status="all").path == "index"
-    walk, lookup = (c["sql"] for c in ctx.captured_queries)
+    # The walk, the span of its reach (read once a minute, for the probe), the index.
+    walk, lookup = ctx.captured_queries[0]["sql"], ctx.captured_queries[-1]["sql"]
     assert "credit_list_walk" in _plan(walk)
     plan = _plan(lookup, bitmap=True)
     assert index in plan, plan
+
+
+@pg_only
+def test_probe_reads_the_month_tokens(entries, settings):
+    """The probe's matches come out of credit_list_grams_gin (bigrams and months together);
+    the index stage in the same statement is gated on the probe's count."""
+    _grow()
+    settings.TELEREG_CREDIT_SEARCH_WALK_ROWS = 50  # no 麒麟 among the newest 50 of 5,040
+    search.public_page(q="麒麟", status="all", page_size=5)
+    with CaptureQueriesContext(connection) as ctx:
+        assert search.public_page(q="麒麟", status="all", page_size=5).path == "probe"
+    plan = _plan(ctx.captured_queries[-1]["sql"], bitmap=True)
+    assert "CTE probe" in plan and "Bitmap Index Scan on credit_list_grams_gin" in plan, plan
+    assert "&&" in plan and "One-Time Filter" in plan, plan
 
 
 @pg_only
@@ -186,8 +257,8 @@ def test_province_walks_its_own_index(entries):
     [
         ({"q": "东方", "status": "all"}, 1),  # the walk fills the page
         ({"status": "all"}, 1),
-        ({"q": "麒麟", "status": "all"}, 2),  # walk, then the bigram index
-        ({"q": "锦程通信", "status": "all"}, 2),  # walk, then the trigram index
+        ({"q": "麒麟", "status": "all"}, 2),  # walk, then the probe or the bigram tokens
+        ({"q": "锦程通信", "status": "all"}, 2),  # walk, then the probe or the trigram index
         ({"q": "USCC"}, 1),  # a whole code: the btree, no walk
     ],
 )
@@ -212,13 +283,13 @@ def test_unpublished_never_found(api, entries):
 @pg_only
 def test_walk_learns_the_table_size(entries, settings):
     """K = sqrt(ratio × (page + 1) × N), N read by the walk itself (no extra statement)."""
-    search._ENTRIES_ESTIMATE[0] = None
     assert search.walk_rows(50) == 2000  # CREDIT_SEARCH_WALK_MIN_ROWS until a walk ran
     with connection.cursor() as cur:
         cur.execute("ANALYZE credit_listentry")
     search.public_page(q="东方", status="all")
     assert search._ENTRIES_ESTIMATE[0] == pytest.approx(41, abs=1)
     settings.TELEREG_CREDIT_SEARCH_WALK_MIN_ROWS = 1
+    settings.TELEREG_CREDIT_SEARCH_WALK_COST_RATIO = 4
     assert search.walk_rows(50) == int((4 * 51 * search._ENTRIES_ESTIMATE[0]) ** 0.5)
 
 
@@ -259,7 +330,7 @@ def test_portal_one_character_says_the_minimum(client, entries):
 @pg_only
 def test_portal_query_budget(client, entries, django_assert_num_queries):
     client.get("/public/lists/", {"q": "麒麟", "status": "all"})
-    with django_assert_num_queries(2):  # the walk, then the bigram index; no COUNT(*)
+    with django_assert_num_queries(2):  # the walk, then the bigram tokens; no COUNT(*)
         client.get("/public/lists/", {"q": "麒麟", "status": "all"})
 
 
