@@ -350,3 +350,31 @@ def test_orm_path_counts_up_to_the_cap(entries, settings):
     assert search._orm_page(qs, 0, 4).count == 40
     last = search._orm_page(qs, 36, 4)
     assert (last.count, last.count_capped, last.more) == (40, False, False)
+
+
+@pg_only
+def test_second_statement_never_plans_parallel_workers(entries, settings):
+    """Statement 2 calls credit_list_serial() (PARALLEL UNSAFE): even with parallel plans
+    made free, no Gather (its workers would start even when the gate skips the stage)."""
+    settings.TELEREG_CREDIT_SEARCH_WALK_ROWS = 8
+    with CaptureQueriesContext(connection) as ctx:
+        assert search.public_page(q="麒麟", status="all", page_size=2).path == "probe"
+    stage = ctx.captured_queries[-1]["sql"]
+    with connection.cursor() as cur:
+        for knob in ("parallel_setup_cost", "parallel_tuple_cost", "min_parallel_table_scan_size"):
+            cur.execute(f"SET LOCAL {knob} = 0")
+        cur.execute("SET LOCAL enable_indexscan = off")
+        cur.execute("SET LOCAL enable_bitmapscan = off")
+        cur.execute("EXPLAIN " + stage.replace(search.SERIAL, "true"))
+        assert "Gather" in "\n".join(r[0] for r in cur.fetchall())  # parallel when allowed
+        cur.execute("EXPLAIN " + stage)
+        assert "Gather" not in "\n".join(r[0] for r in cur.fetchall())
+
+
+@pg_only
+def test_whole_licence_number_goes_to_the_index(entries, settings):
+    """A fragment with ASCII letters or digits that the walk never met (a whole licence
+    number) skips the probe: licence-number bigrams are in nearly every entry."""
+    settings.TELEREG_CREDIT_SEARCH_WALK_ROWS = 2
+    got = search.public_page(q="粤B2-20170003", status="all", page_size=2)
+    assert (got.path, got.count, [e.licence_numbers for e in got.rows]) == ("index", 1, ["粤B2-20170003"])
