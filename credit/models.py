@@ -121,7 +121,6 @@ class LedgerEntry(models.Model):
         verbose_name_plural = "ledger entries"
         indexes = [
             models.Index(fields=["enterprise", "id"], name="credit_ledger_ent_id"),
-            models.Index(fields=["expires_at"], name="credit_ledger_expiring", condition=Q(kind="posting")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -138,6 +137,42 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.points:+d}"
+
+
+class ExpiryDue(models.Model):
+    """A posting whose expiry is still to be posted: the expiry sweep's work queue.
+
+    Bookkeeping, not the ledger. The row is written with its posting (same statement on
+    the PostgreSQL fast path, same transaction elsewhere) and deleted in the transaction
+    that compensates the posting (an expiry, or a correction first), so the table holds
+    only live postings and the sweep's cost does not grow with the ledger's history (the
+    ledger itself is append-only and cannot mark a posting done).
+
+    The primary key (expires_at, entry) is the only index: the sweep reads it in order
+    from the oldest due row, and a compensation deletes by it.
+    """
+
+    pk = models.CompositePrimaryKey("expires_at", "entry")
+    expires_at = models.DateTimeField()
+    # No constraints and no indexes of their own (each is work on every posting): the row
+    # is built from the inserted entry itself, and ledger entries and enterprises with
+    # entries are never deleted (append-only trigger, PROTECT).
+    entry = models.ForeignKey(
+        LedgerEntry, on_delete=models.DO_NOTHING, db_index=False, db_constraint=False, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "regulator.Enterprise",
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name_plural = "expiries due"
+
+    def __str__(self) -> str:
+        return f"#{self.entry_id} due {self.expires_at:%Y-%m-%d}"
 
 
 class Account(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from config.api import ApplicationError, Conflict, NotFound
 from credit import access, conf, scoring
-from credit.models import Account, EntryKind, LedgerEntry, ListEffect, Rule, RuleVersion
+from credit.models import Account, EntryKind, ExpiryDue, LedgerEntry, ListEffect, Rule, RuleVersion
 from credit.services import ledger_pg
 from credit.services.common import account_snapshot, grade_of, lock_account, replayed
 from regulator import audit, canonical, scoping
@@ -103,6 +103,10 @@ def append_entry(
         content_hash=content_hash,
     )
     entry.save(force_insert=True)
+    if kind == EntryKind.POSTING and expires_at is not None:
+        # The sweep's queue (models.ExpiryDue), in the posting's transaction: committed
+        # together or not at all, so no posting with an expiry is ever missing from it.
+        ExpiryDue.objects.create(expires_at=expires_at, entry_id=entry.pk, enterprise_id=account.pk)
     account.score += points
     account.entry_count += 1
     account.last_entry_id = entry.pk
@@ -221,7 +225,7 @@ def compensate_locked(*, account: Account, actor, original: LedgerEntry, kind: s
     if LedgerEntry.objects.filter(reverses=original).exists():
         raise Conflict(_("This entry has already been reversed or has expired."), code="already_compensated")
     effective = original.expires_at if kind == EntryKind.EXPIRY else original.effective_at
-    return append_entry(
+    entry = append_entry(
         account=account,
         actor=actor,
         rule=original.rule,
@@ -233,6 +237,11 @@ def compensate_locked(*, account: Account, actor, original: LedgerEntry, kind: s
         source_ref=original.source_ref,
         note=note,
     )
+    if original.expires_at is not None:
+        # Compensated (expired, or corrected first): nothing left for the expiry sweep.
+        # Bookkeeping in the same transaction, under the same account lock.
+        ExpiryDue.objects.filter(expires_at=original.expires_at, entry_id=original.pk).delete()
+    return entry
 
 
 def ledger_reverse(*, actor, entry_id: int, reason: str) -> LedgerEntry:
@@ -349,6 +358,14 @@ def ledger_post_batch(*, actor, postings: Sequence[Posting]) -> list[LedgerEntry
             fresh.append(entry)
             out.append(entry)
         LedgerEntry.objects.bulk_create(fresh, batch_size=500)
+        ExpiryDue.objects.bulk_create(
+            [
+                ExpiryDue(expires_at=e.expires_at, entry_id=e.pk, enterprise_id=e.enterprise_id)
+                for e in fresh
+                if e.expires_at is not None
+            ],
+            batch_size=500,
+        )
         touched: dict[int, dict] = {}
         for entry in fresh:
             acc = accounts[entry.enterprise_id]

@@ -33,7 +33,7 @@ from django.utils import timezone
 from psycopg.pq import Format
 
 from credit import scoring
-from credit.models import EntryKind, LedgerEntry, ListEffect, Rule
+from credit.models import EntryKind, ExpiryDue, LedgerEntry, ListEffect, Rule
 from credit.services.common import create_account, grade_of, replayed
 from regulator import audit, canonical, context
 from regulator.audit import actor_fields
@@ -96,9 +96,21 @@ def _statements() -> dict[str, Any]:
         marks = ", ".join("%s::jsonb" if isinstance(f, JSONField) else "%s" for f in fields)
         return f"INSERT INTO {q(model._meta.db_table)} ({cols}) VALUES ({marks})"  # noqa: S608
 
-    # Statement 2: entry, account and audit event in one data-modifying CTE.
+    # The expiry sweep's queue row (models.ExpiryDue), taken from the inserted entry's own
+    # columns: a column added to the queue and missing here fails loudly (KeyError).
+    from_entry = {"expires_at": "expires_at", "entry_id": "id", "enterprise_id": "enterprise_id"}
+    due_cols = [f.column for f in ExpiryDue._meta.local_concrete_fields]
+    due = (
+        f"INSERT INTO {q(ExpiryDue._meta.db_table)} ({', '.join(q(c) for c in due_cols)})"  # noqa: S608
+        f" SELECT {', '.join('e.' + q(from_entry[c]) for c in due_cols)} FROM e WHERE e.expires_at IS NOT NULL"
+    )
+    # Statement 2: entry, expiry-queue row, account and audit event in one data-modifying
+    # CTE. The queue row is in the posting's own statement: no statement more per post, and
+    # the two commit together or not at all (so the sweep can never miss a posting).
+    returning = ", ".join(map(q, from_entry.values()))
     write = (
-        f"WITH e AS ({insert(LedgerEntry, entry_fields)}), a AS ("  # noqa: S608
+        f"WITH e AS ({insert(LedgerEntry, entry_fields)} RETURNING {returning}),"  # noqa: S608
+        f" d AS ({due}), a AS ("
         "UPDATE credit_account SET score = %s, entry_count = %s, last_entry_id = %s, grade = %s,"
         f" updated_at = %s WHERE enterprise_id = %s) {insert(AuditEvent, event_fields)}"
     )

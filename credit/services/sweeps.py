@@ -13,6 +13,7 @@ from credit import conf
 from credit import transitions as tr
 from credit.models import (
     EntryKind,
+    ExpiryDue,
     LedgerEntry,
     ListEntry,
     ListStatus,
@@ -32,29 +33,53 @@ log = logging.getLogger(__name__)
 SWEEP = "sweep"
 
 
+def expiry_due(*, now: dt.datetime, after: tuple[dt.datetime, int] | None = None, batch: int = 500):
+    """The next ``batch`` queue rows due at ``now``, oldest first, after the ``(expires_at,
+    entry_id)`` key ``after``: (expires_at, entry_id, enterprise_id) tuples.
+
+    A range read of the queue's primary key (expires_at, entry_id), which holds only postings
+    whose expiry is not posted yet: the cost of a batch depends on the batch, not on how many
+    postings have expired before (the ledger is not read at all). The key, rather than a
+    fresh read from the start, skips the rows this run already deleted (dead until vacuumed).
+    """
+    rows = ExpiryDue.objects.filter(expires_at__lte=now)
+    if after is not None:
+        # The first condition alone is the index bound (it also holds when the backend
+        # spells the row comparison out as OR).
+        rows = rows.filter(expires_at__gte=after[0], pk__gt=after)
+    rows = rows.order_by("expires_at", "entry_id")
+    return rows.values_list("expires_at", "entry_id", "enterprise_id")[:batch]
+
+
 def sweep_expire_points(*, now: dt.datetime | None = None, batch: int = 500) -> int:
-    """Post an expiry entry for every posting whose counting period is over."""
+    """Post an expiry entry for every posting whose counting period is over.
+
+    Due postings come from the queue (``ExpiryDue``), never from the ledger's history. No
+    posting is missed: a posting and its queue row commit together (ledger.append_entry,
+    ledger_post_batch, and one statement in ledger_pg), and a row leaves the queue only in
+    the transaction that compensates its posting. So a posting committed while a run is
+    under way, or one backdated so that it is due at once, is in the queue until expired:
+    this run picks it up if its key is still ahead of the run's position, and the next run
+    (which starts from the oldest due row) does otherwise.
+    """
     now = now or timezone.now()
     posted = 0
-    last_id = 0
+    after = None
     while True:
-        due = list(
-            LedgerEntry.objects.filter(
-                kind=EntryKind.POSTING, expires_at__lte=now, compensated_by__isnull=True, id__gt=last_id
-            )
-            .order_by("id")
-            .values_list("id", "enterprise_id")[:batch]
-        )
+        due = list(expiry_due(now=now, after=after, batch=batch))
         if not due:
             return posted
-        for entry_id, enterprise_id in due:
-            last_id = entry_id
+        for expires_at, entry_id, enterprise_id in due:
+            after = (expires_at, entry_id)
             with transaction.atomic():
                 account = lock_account(enterprise_id)
-                # Re-check under the lock: a concurrent sweep or correction may have won.
+                # Re-check under the lock: a concurrent sweep or correction may have won
+                # (its compensation deleted the queue row; drop it here all the same).
                 if LedgerEntry.objects.filter(reverses_id=entry_id).exists():
+                    ExpiryDue.objects.filter(expires_at=expires_at, entry_id=entry_id).delete()
                     continue
                 original = LedgerEntry.objects.select_related("rule").get(pk=entry_id)
+                # Posts the expiry (audited as every ledger entry) and deletes the queue row.
                 compensate_locked(
                     account=account,
                     actor=SWEEP,
