@@ -351,10 +351,10 @@ def _lookup_cursor():
     return connection._prepare_cursor(_PreparedCursor(connection.connection))
 
 
-def public_credit_document(code: str) -> dict:
-    """The public credit lookup's answer (credit.api.serializers.PublicCreditOutput's shape),
-    the same as ``public_credit`` serialised, in one statement. PostgreSQL only (the SQLite
-    demo serialises ``public_credit``: credit.api.public.PublicCreditApi)."""
+def public_credit_text(code: str) -> str | None:
+    """The public credit lookup's answer as JSON text (PublicCreditOutput's shape), or None
+    when no enterprise has the code: the text PostgreSQL built, passed on as it is unless
+    the enterprise has no account yet. PostgreSQL only."""
     with _lookup_cursor() as cur:
         cur.execute(
             _public_credit_statement(),
@@ -362,10 +362,22 @@ def public_credit_document(code: str) -> dict:
         )
         row = cur.fetchone()
     if row is None:
-        raise NotFound(_("Not found."))
+        return None
     has_account, text = row
+    if has_account:
+        return text
     doc = json.loads(text)
-    if not has_account:  # no posting yet: the base score (account_get), nothing is created
-        base = conf.get("CREDIT_BASE_SCORE")
-        doc["score"], doc["grade"] = base, grade_of(base, False)
-    return doc
+    # No posting yet: the base score (account_get), nothing is created.
+    base = conf.get("CREDIT_BASE_SCORE")
+    doc["score"], doc["grade"] = base, grade_of(base, False)
+    return json.dumps(doc, ensure_ascii=False)
+
+
+def public_credit_document(code: str) -> dict:
+    """The public credit lookup's answer (credit.api.serializers.PublicCreditOutput's shape),
+    the same as ``public_credit`` serialised, in one statement. PostgreSQL only (the SQLite
+    demo serialises ``public_credit``: credit.api.public.PublicCreditApi)."""
+    text = public_credit_text(code)
+    if text is None:
+        raise NotFound(_("Not found."))
+    return json.loads(text)
