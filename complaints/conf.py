@@ -68,6 +68,12 @@ _DEFAULTS: dict[str, Any] = {
     "COMPLAINTS_LICENCE_RESOLVER": "",
     # Public CSV export cap (rows).
     "COMPLAINTS_CSV_MAX_ROWS": 200_000,
+    # The public record's pages (complaints.records) [D]: a page reads the matches from its
+    # start up to this many (at least a page and one more); ``count`` is exact when they
+    # run out before that, a lower bound otherwise. Pages starting deeper than MAX_DEPTH
+    # matches are a 404 (narrow the filters, or take the CSV export).
+    "COMPLAINTS_RECORD_COUNT_WINDOW": 1_000,
+    "COMPLAINTS_RECORD_MAX_DEPTH": 10_000,
 }
 
 

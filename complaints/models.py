@@ -58,6 +58,10 @@ class RejectReason(models.TextChoices):
     CONDITIONS_NOT_MET = "conditions_not_met", _("Conditions not met")
 
 
+# In the public record (metrics.public_records; transitions.contribution tests the same).
+RECORD = Q(public_on__isnull=False, accepted_on__isnull=False)
+
+
 class Complaint(models.Model):
     # The id shown in the public record; nothing personal can be derived from it.
     public_id = models.CharField(max_length=20, unique=True)
@@ -126,8 +130,33 @@ class Complaint(models.Model):
             models.Index(fields=["province", "status"], name="complaint_prov_status"),
             models.Index(fields=["enterprise", "status"], name="complaint_ent_status"),
             models.Index(fields=["period", "enterprise"], name="complaint_period_ent"),
+            # The public record (metrics.public_records), newest month first: one walk for
+            # no filter or a period, one per other filter (complaints.records). Partial on the
+            # record's condition, so a walk needs no table row to know a complaint is in the
+            # record; the included columns test a second filter in the index too (province
+            # and category, a few bytes each; an enterprise's walk is short anyway).
             models.Index(
-                fields=["period", "id"], name="complaint_public_period", condition=Q(public_on__isnull=False)
+                fields=["period", "id"],
+                name="complaint_record_walk",
+                condition=RECORD,
+            ),
+            models.Index(
+                fields=["province", "period", "id"],
+                include=["category"],
+                name="complaint_record_province",
+                condition=RECORD,
+            ),
+            models.Index(
+                fields=["enterprise", "period", "id"],
+                include=["province", "category"],
+                name="complaint_record_enterprise",
+                condition=RECORD,
+            ),
+            models.Index(
+                fields=["category", "period", "id"],
+                include=["province"],
+                name="complaint_record_category",
+                condition=RECORD,
             ),
             models.Index(
                 fields=["status"],

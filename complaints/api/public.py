@@ -3,22 +3,26 @@ statistics (DESIGN.md, Public interface). No login; nothing personal, no free te
 record; a wrong tracking code is 404. Rates per client come from the kernel's throttles
 (regulator/throttles.py, scopes ``complaint_intake`` and ``complaint_tracking``)."""
 
+from django.core.paginator import Page, Paginator
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, renderers, status
+from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints import conf, metrics, selectors, services
+from complaints import conf, metrics, records, selectors, services
 from complaints.api import serializers as s
 from complaints.models import Complaint
 from complaints.services.intake import PUBLIC
-from config.api import Pagination
+from config.api import MAX_INT, Pagination
 from regulator import csvsafe
+from regulator.inputs import uscc_param
 from regulator.parsers import SafeJSONParser
 
 
@@ -169,29 +173,102 @@ class TrackRateApi(_TrackStep):
         services.complaint_rate(actor=PUBLIC, complaint_id=complaint_id, rating=data["rating"])
 
 
+class RecordPagination(Pagination):
+    """A page of the public record without counting every match (complaints.records).
+
+    The page is exact; ``count`` is exact when the matches from the page's start run out
+    within COMPLAINTS_RECORD_COUNT_WINDOW of them, else a lower bound with ``count_capped``
+    true. ``next`` is given whenever another page exists. ``page=last`` is a 404 (its number
+    is not known), and so is a page starting deeper than COMPLAINTS_RECORD_MAX_DEPTH matches."""
+
+    def paginate_records(self, request, filters: dict) -> list:
+        page_size = self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param) or "1"
+        try:
+            number = int(raw)
+            if number < 1 or number > MAX_INT:
+                raise ValueError
+        except ValueError:
+            raise DRFNotFound(_("Invalid page."))  # "last" too: the last page is not known
+        if number > records.deepest_page(page_size):
+            raise DRFNotFound(
+                _(
+                    "Pages starting deeper than %(n)d records are not served: narrow the filters, "
+                    "or export them as CSV."
+                )
+                % {"n": conf.get("COMPLAINTS_RECORD_MAX_DEPTH")}
+            )
+        found = records.record_page(**filters, page=number, page_size=page_size)
+        if not found.rows and number > 1:
+            raise DRFNotFound(_("Invalid page."))
+        self.capped = found.count_capped
+        paginator = Paginator([], page_size)
+        paginator.__dict__["count"] = found.count  # cached_property: what the page knows
+        paginator.__dict__["num_pages"] = number + 1 if found.more else number
+        self.request = request
+        self.page = Page(found.rows, number, paginator)
+        return found.rows
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_capped": self.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        base = super().get_paginated_response_schema(schema)
+        base["properties"]["count"] = {
+            "type": "integer",
+            "description": (
+                "Number of matching records. Exact when `count_capped` is false. When it is true "
+                "the page read only the matches from its start up to COMPLAINTS_RECORD_COUNT_WINDOW "
+                "(1,000) of them: `count` is then a lower bound (the matches up to there), not the "
+                "total; follow `next` to page on. Pages starting deeper than "
+                "COMPLAINTS_RECORD_MAX_DEPTH (10,000) records are a 404: narrow the filters or "
+                "take the CSV export."
+            ),
+        }
+        base["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "True when `count` is a lower bound: there may be more matches than `count`.",
+        }
+        base["required"] = [*base.get("required", []), "count_capped"]
+        return base
+
+
 class PublicRecordApi(_Public, generics.GenericAPIView):
-    """The public complaint record; ``?format=csv`` exports every match."""
+    """The public complaint record, newest month first; ``?format=csv`` exports every match
+    (up to COMPLAINTS_CSV_MAX_ROWS). Pages are not counted in full: see ``RecordPagination``."""
 
     serializer_class = s.ComplaintPublicRecordOutput
-    pagination_class = Pagination
+    pagination_class = RecordPagination
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
-    @extend_schema(parameters=[s.ComplaintPublicQuery])
+    @extend_schema(parameters=[s.ComplaintPublicQuery], responses=s.ComplaintPublicRecordOutput(many=True))
     def get(self, request):
         q = s.ComplaintPublicQuery(data=request.query_params)
         q.is_valid(raise_exception=True)
         v = q.validated_data
         months = selectors.parse_period(v["period"])[1] if v["period"] else None
-        qs = metrics.public_records(
-            months=months,
-            enterprise=v["enterprise"],
-            category=v["category"],
-            province=v["province"],
-        ).select_related(None)  # name and USCC come as annotations: no join objects built
+        # A code that cannot exist is a 400 naming what is wrong, not an empty record.
+        enterprise = uscc_param(v["enterprise"], "enterprise") if v["enterprise"] else ""
+        filters = {
+            "months": months,
+            "enterprise": enterprise,
+            "category": v["category"],
+            "province": v["province"],
+        }
         if request.accepted_renderer.format == "csv":
+            # name and USCC come as annotations: no join objects built
+            qs = metrics.public_records(**filters).select_related(None)
             rows = (metrics.record_row(c) for c in qs[: conf.get("COMPLAINTS_CSV_MAX_ROWS")].iterator(2000))
             return _csv_response(rows, metrics.RECORD_FIELDS, "complaints.csv")
-        page = self.paginate_queryset(qs)
+        page = self.paginator.paginate_records(request, filters)
         return self.get_paginated_response([metrics.record_row(c) for c in page])
 
 

@@ -130,7 +130,8 @@ class ComplaintListQuery(serializers.Serializer):
 
 class ComplaintPublicQuery(serializers.Serializer):
     period = serializers.CharField(max_length=7, required=False, default="", allow_blank=True)
-    enterprise = serializers.CharField(max_length=18, required=False, default="", allow_blank=True)
+    # A USCC as people paste it (spaces, dashes, full-width): normalised and checked by the view.
+    enterprise = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
     category = serializers.ChoiceField(choices=Category.choices, required=False, default="", allow_blank=True)
     province = serializers.ChoiceField(
         choices=provinces.CHOICES, required=False, default="", allow_blank=True
