@@ -181,6 +181,15 @@ def ledger_entries(n: int, *, enterprise_ids: list[int], rule_id: int, seed: int
             " WHERE a.score = g.score AND a.enterprise_id = ANY(%s)",
             [scores, [grade_of(s, False) for s in scores], enterprise_ids],
         )
+        # Each posting's expiry queued, as the posting service does (credit_expirydue,
+        # migration 0011): generated postings are uncompensated, so every one with an expiry.
+        cur.execute(
+            "INSERT INTO credit_expirydue (expires_at, entry_id, enterprise_id)"
+            " SELECT expires_at, id, enterprise_id FROM credit_ledgerentry"
+            " WHERE enterprise_id = ANY(%s) AND kind = 'posting' AND expires_at IS NOT NULL"
+            " ON CONFLICT DO NOTHING",
+            [enterprise_ids],
+        )
         cur.execute("ANALYZE credit_ledgerentry")
         cur.execute("ANALYZE credit_account")
     return done

@@ -176,3 +176,29 @@ def sweep_daily() -> dict[str, object]:
         "grades": grade_sweep(),
         "grades_fixed": grade_fix_due(),
     }
+
+
+def requeue_expiries(*, actor) -> int:
+    """Queue the expiry of every posting that has one, is not compensated and has no queue
+    row (migration 0011's fill, run again): after a rolling deploy of 0011, processes still on
+    the earlier code may have posted without queue rows. Idempotent; audited with the count."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from credit.models import ExpiryDue
+
+    fill = importlib.import_module("credit.migrations.0011_expiry_queue").fill_expiry_queue
+    with transaction.atomic():
+        before = ExpiryDue.objects.count()
+        fill(apps, type("Editor", (), {"connection": connection})())
+        added = ExpiryDue.objects.count() - before
+        audit.record(
+            actor=actor,
+            action="credit.expiry_queue_filled",
+            object_type="credit.expirydue",
+            object_id="",
+            after={"queued": added},
+        )
+    return added

@@ -4,6 +4,7 @@ due postings, so that a batch costs the same however much history the ledger hol
 
 import datetime as dt
 import importlib
+import io
 import json
 import threading
 
@@ -350,3 +351,19 @@ def test_queue_keys_match_the_ledger(ent_a, supervisor):
             Q(pk=entry_id, expires_at=expires_at, enterprise_id=enterprise_id, kind=EntryKind.POSTING),
             compensated_by__isnull=True,
         ).exists()
+
+
+def test_requeue_command_after_a_rolling_deploy(ent_a, ent_b, supervisor):
+    """Postings made by processes still on the code before 0011 carry no queue row: the
+    command queues them (once: a second run adds nothing) and audits the count."""
+    from django.core.management import call_command
+
+    posted = [_post(ent_a, supervisor), _post(ent_b, supervisor)]
+    ExpiryDue.objects.filter(entry=posted[1]).delete()  # as the earlier code posted it
+    out = io.StringIO()
+    call_command("credit_requeue_expiries", stdout=out)
+    assert "1 postings queued" in out.getvalue() and _queued() == {_row(e) for e in posted}
+    event = AuditEvent.objects.filter(action="credit.expiry_queue_filled").latest("id")
+    assert (event.actor_label, event.after) == ("operator", {"queued": 1})
+    call_command("credit_requeue_expiries", stdout=io.StringIO())
+    assert ExpiryDue.objects.count() == 2

@@ -188,3 +188,11 @@ def test_ledger_entries_leave_accounts_as_the_service_would(db):
     assert accounts and all(a.grade == grade_of(a.score, False) for a in accounts)
     assert len({a.grade for a in accounts}) > 1  # the scores spread over more than one grade
     call_command("credit_verify")  # raises on any account out of step with its entries
+    # Every generated posting with an expiry is queued for the sweep, as a posted one is.
+    from credit.models import ExpiryDue, LedgerEntry
+
+    expiring = LedgerEntry.objects.filter(enterprise_id__in=ids, expires_at__isnull=False)
+    assert expiring.exists()
+    assert set(ExpiryDue.objects.values_list("entry_id", flat=True)) >= set(
+        expiring.values_list("pk", flat=True)
+    )
