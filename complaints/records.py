@@ -8,14 +8,14 @@ A page is the newest records matching the filters, ``period DESC, id DESC``, as
 1. **The walk** reads the keys of the matches, newest first, from the record's partial
    indexes (migration 0003: one walk for no filter or a period, one per province, enterprise
    and category; the record's condition is the indexes' own, so the walk never reads the
-   table). It stops after ``offset + window`` keys, ``window`` being COMPLAINTS_RECORD_COUNT_WINDOW
-   (at least a page and one more).
+   table). It stops after ``offset + window`` keys and one more, ``window`` being
+   COMPLAINTS_RECORD_COUNT_WINDOW (at least a page and one more).
 2. **The page**: the walk's keys from ``offset``, joined to the table and the enterprise
    register for that page's rows only.
-3. **The count** is how many keys the walk read. When it stopped before its limit it read
-   every match and ``count`` is exact; otherwise ``count`` is a lower bound (there are at
-   least that many matches) and ``count_capped`` is true. ``more`` says whether a next page
-   exists either way.
+3. **The count** is how many keys the walk read. When it ran out of matches before its
+   limit ``count`` is exact; otherwise ``count`` is ``offset + window``, a lower bound (there
+   are more matches than that), and ``count_capped`` is true. ``more`` says whether a next
+   page exists either way.
 
 The cost is bounded by the page's depth plus the window, never by the number of matches (a
 full COUNT(*) at 5,000,000 complaints reads millions of index entries per request); page
@@ -106,14 +106,14 @@ def record_page(
         JOIN complaints_complaint c ON c.id = p.id
         JOIN regulator_enterprise e ON e.id = c.enterprise_id
         ORDER BY p.period DESC, p.id DESC"""  # noqa: S608
-    rows = list(Complaint.objects.raw(sql, [*params, limit, page_size, offset]))
+    rows = list(Complaint.objects.raw(sql, [*params, limit + 1, page_size, offset]))
     seen = rows[0].seen if rows else offset  # past the end: the caller answers 404
     return _page(rows, seen, limit, offset, page_size)
 
 
 def _page(rows: list[Complaint], seen: int, limit: int, offset: int, page_size: int) -> RecordPage:
-    capped = seen >= limit  # the walk stopped at its limit: there may be more matches
-    return RecordPage(rows, seen, capped, capped or offset + len(rows) < seen)
+    capped = seen > limit  # the walk read one match past its limit: there are more than limit
+    return RecordPage(rows, min(seen, limit), capped, capped or offset + len(rows) < seen)
 
 
 def _orm_page(months, enterprise, category, province, offset, page_size, limit) -> RecordPage:
@@ -122,4 +122,4 @@ def _orm_page(months, enterprise, category, province, offset, page_size, limit) 
     rows = list(qs.select_related(None)[offset : offset + page_size])
     if len(rows) < page_size:
         return _page(rows, offset + len(rows) if rows else offset, limit, offset, page_size)
-    return _page(rows, qs.values("id")[:limit].count(), limit, offset, page_size)
+    return _page(rows, qs.values("id")[: limit + 1].count(), limit, offset, page_size)

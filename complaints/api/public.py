@@ -177,8 +177,8 @@ class RecordPagination(Pagination):
     """A page of the public record without counting every match (complaints.records).
 
     The page is exact; ``count`` is exact when the matches from the page's start run out
-    within COMPLAINTS_RECORD_COUNT_WINDOW of them, else a lower bound with ``count_capped``
-    true. ``next`` is given whenever another page exists. ``page=last`` is a 404 (its number
+    within COMPLAINTS_RECORD_COUNT_WINDOW of them, else a lower bound (there are more than
+    ``count``) with ``count_capped`` true. ``next`` is given whenever another page exists. ``page=last`` is a 404 (its number
     is not known), and so is a page starting deeper than COMPLAINTS_RECORD_MAX_DEPTH matches."""
 
     def paginate_records(self, request, filters: dict) -> list:
@@ -227,15 +227,15 @@ class RecordPagination(Pagination):
             "description": (
                 "Number of matching records. Exact when `count_capped` is false. When it is true "
                 "the page read only the matches from its start up to COMPLAINTS_RECORD_COUNT_WINDOW "
-                "(1,000) of them: `count` is then a lower bound (the matches up to there), not the "
-                "total; follow `next` to page on. Pages starting deeper than "
+                "(1,000) of them and found more: `count` is then a lower bound (the page's start plus "
+                "the window; there are more matches than that), not the total; follow `next` to page on. Pages starting deeper than "
                 "COMPLAINTS_RECORD_MAX_DEPTH (10,000) records are a 404: narrow the filters or "
                 "take the CSV export."
             ),
         }
         base["properties"]["count_capped"] = {
             "type": "boolean",
-            "description": "True when `count` is a lower bound: there may be more matches than `count`.",
+            "description": "True when `count` is a lower bound: there are more matches than `count`.",
         }
         base["required"] = [*base.get("required", []), "count_capped"]
         return base
