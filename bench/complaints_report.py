@@ -4,7 +4,7 @@ targets: equal to a naive recomputation, ≥ 20× faster).
 Report = ``complaints.metrics.stats(months=[m], group_by="enterprise")``: it sums the
 rollup rows that the services keep as complaints close (transitions.apply_rollup).
 Naive = the same numbers recomputed from the complaint rows of the month (one GROUP BY over
-the public records, using the period index), turned into the same measures. The two must
+the public records, using the record's walk index), turned into the same measures. The two must
 be equal, group by group. A second, slower baseline recomputes from the public record rows
 in Python (``metrics.recompute``), as an outsider with the CSV would.
 
@@ -22,14 +22,19 @@ import time
 
 from django.db.models import Count, F, Q, Sum
 
-from bench.common import Summary, median, ms, sql, timings
+from bench.common import Summary, median, ms, p, sql, timings, unthrottled
 from bench.generate.complaints import complaints
-from complaints import metrics
-from complaints.models import Complaint
+from complaints import metrics, records
+from complaints.models import Complaint, Rollup
 from complaints.transitions import ROLLUP_FIELDS
 
 N = int(os.environ.get("BENCH_COMPLAINTS", "5000000"))
 ENTERPRISES = 2000
+# The public record pages (``GET /api/v1/public/complaints/``): requests per shape.
+PAGE_SAMPLES = int(os.environ.get("BENCH_RECORD_SAMPLES", "30"))
+FULL_COUNT_SAMPLES = int(os.environ.get("BENCH_RECORD_FULL_SAMPLES", "10"))
+RECORD_API = "/api/v1/public/complaints/"
+FULL_COUNT_API = "/bench/full-count-complaints/"
 
 
 def naive(month: dt.date) -> dict:
@@ -58,6 +63,109 @@ def naive(month: dt.date) -> dict:
 
 def report(month: dt.date) -> dict:
     return metrics.stats(months=[month], group_by="enterprise")
+
+
+def _full_count_urlconf():
+    """A URLconf serving, beside nothing else, the record API as it was before
+    complaints.records: DRF's page-number pagination over ``metrics.public_records``, a
+    COUNT(*) of every match and then the page (the baseline of the record pages)."""
+    import types
+
+    from django.urls import path
+
+    from complaints.api import serializers as s
+    from complaints.api.public import PublicRecordApi
+    from complaints.selectors import parse_period
+    from config.api import Pagination
+
+    class FullCountRecordApi(PublicRecordApi):
+        pagination_class = Pagination
+
+        def get(self, request):
+            q = s.ComplaintPublicQuery(data=request.query_params)
+            q.is_valid(raise_exception=True)
+            v = q.validated_data
+            qs = metrics.public_records(
+                months=parse_period(v["period"])[1] if v["period"] else None,
+                enterprise=v["enterprise"],
+                category=v["category"],
+                province=v["province"],
+            ).select_related(None)
+            page = self.paginate_queryset(qs)
+            return self.get_paginated_response([metrics.record_row(c) for c in page])
+
+    urlconf = types.ModuleType("bench_full_count_urls")
+    urlconf.urlpatterns = [path(FULL_COUNT_API.strip("/") + "/", FullCountRecordApi.as_view())]
+    return urlconf
+
+
+def record_pages() -> str:
+    """The public record's pages at this size: statements per request, median and p95 server
+    time through the Django test client, against the same page with a full COUNT(*)."""
+    from django.db import connection
+    from django.db.models import Sum
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    busiest = Rollup.objects.values("province").annotate(n=Sum("records")).order_by("-n", "province")[0]
+    ent = (
+        Rollup.objects.values("enterprise__uscc")
+        .annotate(n=Sum("records"))
+        .order_by("-n", "enterprise__uscc")[0]
+    )
+    deepest = records.deepest_page(50)
+    shapes = [
+        ("first page, unfiltered", {}),
+        (f"by province ({busiest['province']}, the largest)", {"province": busiest["province"]}),
+        ("by enterprise (the one with most records)", {"enterprise": ent["enterprise__uscc"]}),
+        (f"deep page ({deepest}, the deepest served)", {"page": deepest}),
+    ]
+    client = Client()
+    full_urls = _full_count_urlconf()
+
+    def get(url: str, params: dict):
+        r = client.get(url, params, secure=True)  # production settings redirect plain HTTP
+        assert r.status_code == 200, r.content[:300]
+        return r
+
+    def statements(url: str, params: dict) -> tuple[int, dict]:
+        with CaptureQueriesContext(connection) as ctx:
+            body = get(url, params).json()
+        return len(ctx.captured_queries), body
+
+    rows = []
+    with unthrottled():
+        for label, params in shapes:
+            n_paged, paged = statements(RECORD_API, params)
+            t_paged = timings(lambda params=params: get(RECORD_API, params), PAGE_SAMPLES, warmup=3)
+            with override_settings(ROOT_URLCONF=full_urls):
+                n_full, full = statements(FULL_COUNT_API, params)
+                t_full = timings(
+                    lambda params=params: get(FULL_COUNT_API, params), FULL_COUNT_SAMPLES, warmup=1
+                )
+            same = [r["public_id"] for r in paged["results"]] == [r["public_id"] for r in full["results"]]
+            shown = f"more than {paged['count']:,}" if paged["count_capped"] else f"{paged['count']:,}"
+            rows.append(
+                f"| {label} | {n_paged} | {ms(median(t_paged))} | {ms(p(t_paged, 0.95))} | {n_full} |"
+                f" {ms(median(t_full))} | {ms(p(t_full, 0.95))} | **{median(t_full) / median(t_paged):,.0f}×** |"
+                f" {shown} / {full['count']:,} | {'yes' if same else 'NO'} |"
+            )
+    return "\n".join(
+        [
+            "### Public record pages (`GET /api/v1/public/complaints/`, 50 a page)",
+            "",
+            "Paged = `complaints.records`: one statement, an index-only walk of the matches' keys"
+            f" bounded by the page's depth plus COMPLAINTS_RECORD_COUNT_WINDOW; full count = the same"
+            f" page through DRF's page-number pagination (COUNT(*) of every match, then the page)."
+            f" Server time through the Django test client, {PAGE_SAMPLES} requests paged and"
+            f" {FULL_COUNT_SAMPLES} with the full count per shape.",
+            "",
+            "| page | statements | paged median | paged p95 | statements (full count) | full-count median |"
+            " full-count p95 | full count / paged | count (paged / full) | same rows |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+            *rows,
+        ]
+    )
 
 
 def run():
@@ -105,6 +213,8 @@ def run():
             f"Equal to the naive recomputation (totals and every enterprise, 3 months checked): "
             f"{equal and months_equal}; Python recomputation equal: {py_equal}. "
             f"Target: equal and ≥ 20× faster: {verdict}.",
+            "",
+            record_pages(),
         ]
     )
     measured = (
