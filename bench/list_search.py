@@ -152,8 +152,8 @@ def _slowest(client: Client, chars: int) -> str:
 
 
 def _fill(params: dict, label: str, client: Client) -> dict:
-    if label.startswith("slowest of"):
-        return {"q": _slowest(client, int(label.split(", ")[1].split()[0]))}
+    if "slowest_chars" in params:
+        return {"q": _slowest(client, params["slowest_chars"])}
     if params.get("q", "") is not None:
         return params
     with connection.cursor() as cur:
@@ -184,7 +184,10 @@ def _measure(n: int, load_s: float) -> tuple[str, list[tuple[str, bool, bool]]]:
     # One request first, so that the walk's K is sized from the table estimate (as in a
     # running server) before the adversarial fragments are looked for.
     assert _get(client, {"q": "网络科"}).status_code == 200
-    shapes = [*SHAPES, *((WORST_LABEL.format(n=SAMPLED, chars=c), {"q": None}, True) for c in (2, 3))]
+    shapes = [
+        *SHAPES,
+        *((WORST_LABEL.format(n=SAMPLED, chars=c), {"slowest_chars": c}, True) for c in (2, 3)),
+    ]
     for label, params, counts in shapes:
         params = _fill(params, label, client)
         stmts = _statements(client, params)

@@ -5,7 +5,7 @@ filters. Only the public record is read."""
 
 import datetime as dt
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints import metrics, records, selectors
 from complaints.models import Category
-from config.api import ApplicationError
+from config.api import ApplicationError, known_page
 from regulator import provinces
 from regulator import uscc as uscc_mod
 
@@ -107,10 +107,7 @@ def _record_page(f: dict, number: int) -> tuple[Page, bool]:
         page=number,
         page_size=RECORDS_PAGE_SIZE,
     )
-    paginator = Paginator([], RECORDS_PAGE_SIZE)
-    paginator.__dict__["count"] = found.count
-    paginator.__dict__["num_pages"] = number + 1 if found.more else number
-    return Page(found.rows, number, paginator), found.count_capped
+    return known_page(found.rows, number, RECORDS_PAGE_SIZE, found.count, found.more), found.count_capped
 
 
 def complaint_records(request):

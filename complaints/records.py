@@ -35,11 +35,10 @@ from django.db import connection
 from complaints import conf, metrics
 from complaints.models import Complaint
 
-# What a record shows (metrics.record_row): the statement reads these columns only.
-COLUMNS = [
-    "id", "public_id", "kind", "category", "province", "received_on", "accepted_on", "closed_on",
-    "outcome", "fast", "timely", "rating", "definition_version", "period",
-]  # fmt: skip
+# What a record shows (metrics.RECORD_FIELDS, read by metrics.record_row) from the complaint
+# row itself (the enterprise's name and code come from the register), plus the keys the
+# page is ordered by: the statement reads these columns only.
+COLUMNS = ["id", "period", *(f for f in metrics.RECORD_FIELDS if not f.startswith("enterprise_"))]
 
 
 @dataclass

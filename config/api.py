@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -23,6 +24,16 @@ from rest_framework.views import exception_handler as drf_exception_handler
 # Largest value a PostgreSQL integer column holds: bound every integer input by it, so an
 # oversized number is a 400 at the serializer and never a DataError (500) at the database.
 MAX_INT = 2_147_483_647
+
+
+def known_page(rows: list, number: int, page_size: int, count: int, more: bool) -> Page:
+    """A Django Page over rows already fetched, whose paginator knows only what the search
+    learnt: ``count`` (exact, or a lower bound) and whether a next page exists. For the
+    searches that do not count every match (credit.search, complaints.records)."""
+    paginator = Paginator([], page_size)
+    paginator.__dict__["count"] = count  # cached_properties: what the search knows
+    paginator.__dict__["num_pages"] = number + 1 if more else number
+    return Page(rows, number, paginator)
 
 
 class Pagination(PageNumberPagination):
@@ -37,6 +48,56 @@ class Pagination(PageNumberPagination):
             raise exceptions.NotFound(_("Invalid page."))
         return number
 
+    def requested_number(self, request) -> int:
+        """The page asked for as a number from 1 to MAX_INT, else a 404 ("last" too, for the
+        paginations below that answer without the whole count)."""
+        try:
+            number = int(request.query_params.get(self.page_query_param) or "1")
+            if number < 1 or number > MAX_INT:
+                raise ValueError
+        except ValueError:
+            raise exceptions.NotFound(_("Invalid page."))
+        return number
+
+
+class CappedCountPagination(Pagination):
+    """A page of a search that does not count every match: the page is exact, ``count`` is
+    exact when ``count_capped`` is false and a lower bound when it is true, ``next`` is
+    given whenever another page exists, ``page=last`` is a 404 (its number is not known).
+    A subclass fetches the page and hands it to ``serve``; ``count_description`` says in
+    the OpenAPI schema when its count is capped."""
+
+    count_description = ""
+
+    def serve(self, request, number: int, page_size: int, rows: list, count: int, capped: bool, more: bool):
+        if not rows and number > 1:
+            raise exceptions.NotFound(_("Invalid page."))
+        self.capped = capped
+        self.request = request
+        self.page = known_page(rows, number, page_size, count, more)
+        return rows
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_capped": self.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        base = super().get_paginated_response_schema(schema)
+        base["properties"]["count"] = {"type": "integer", "description": self.count_description}
+        base["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "True when `count` is a lower bound: there may be more matches than `count`.",
+        }
+        base["required"] = [*base.get("required", []), "count_capped"]
+        return base
+
 
 class WindowCountPagination(Pagination):
     """For searches over wide rows: one narrow statement finds the page's keys and the total
@@ -45,7 +106,6 @@ class WindowCountPagination(Pagination):
     page). The answer has the same shape as ``Pagination``."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        from django.core.paginator import Page, Paginator
         from django.db.models import Count, Window
         from rest_framework.exceptions import NotFound as DRFNotFound
 
@@ -53,12 +113,7 @@ class WindowCountPagination(Pagination):
         raw = request.query_params.get(self.page_query_param) or "1"
         if not page_size or raw in self.last_page_strings:
             return super().paginate_queryset(queryset, request, view)
-        try:
-            number = int(raw)
-            if number < 1 or number > MAX_INT:
-                raise ValueError
-        except ValueError:
-            raise DRFNotFound(_("Invalid page."))
+        number = self.requested_number(request)
         offset = (number - 1) * page_size
         keys = list(
             queryset.annotate(_window_total=Window(Count("pk"))).values_list("pk", "_window_total")[

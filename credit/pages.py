@@ -4,7 +4,7 @@ entries and the public columns are read; the events' actors (staff) are never sh
 
 import datetime as dt
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.api import NotFound
+from config.api import NotFound, known_page
 from credit import conf, search, selectors
 from credit.models import LedgerEntry, ListKind, ListStatus
 from regulator import charts, provinces
@@ -51,10 +51,7 @@ def _search_page(f: dict, number: int) -> tuple[Page, bool]:
         page=number,
         page_size=PAGE_SIZE,
     )
-    paginator = Paginator([], PAGE_SIZE)
-    paginator.__dict__["count"] = found.count
-    paginator.__dict__["num_pages"] = number + 1 if found.more else number
-    return Page(found.rows, number, paginator), found.count_capped
+    return known_page(found.rows, number, PAGE_SIZE, found.count, found.more), found.count_capped
 
 
 def public_lists(request):

@@ -48,9 +48,11 @@ PUBLIC_STATUSES = {"active": [ListStatus.PUBLISHED], "removed": [ListStatus.REMO
 TRIGRAM_MIN_CHARS = 3  # pg_trgm indexes three-character sequences
 BIGRAM_CHARS = 2  # credit_list_grams (migration 0010) indexes two-character ones
 GRAMS = "credit_list_grams(enterprise_name::text, licence_numbers::text, published_on)"
-# What a page shows (credit.api.serializers.PUBLIC_LIST_FIELDS and the portal's list): the
-# statements read these columns only; the others stay deferred on the rows returned.
-PAGE_COLUMNS = [
+# A published list entry's public fields: the API's response contract
+# (credit.api.serializers.PublicListEntry, the public credit lookup's listings) and what the
+# portal's list shows. The search statements read these columns only; the others stay
+# deferred on the rows returned.
+PUBLIC_LIST_FIELDS = [
     "id", "enterprise_name", "enterprise_uscc", "licence_numbers", "list_kind", "reason",
     "legal_basis", "authority", "decided_on", "published_on", "effective_on", "end_on",
     "status", "removal_reason", "province",
@@ -261,7 +263,7 @@ def public_page(
 
 
 def _columns(alias: str) -> str:
-    return ", ".join(f"{alias}.{c}" for c in PAGE_COLUMNS)
+    return ", ".join(f"{alias}.{c}" for c in PUBLIC_LIST_FIELDS)
 
 
 def _walk_page(conds, params, province, offset, page_size, k) -> SearchPage | int:

@@ -288,7 +288,7 @@ def public_credit(code: str) -> dict:
 # snapshot (the account, listings and yearly grade cannot disagree). No cache: a score is
 # public the moment its posting commits (DESIGN.md, "scores queryable in real time").
 
-# The public listing fields (credit.api.serializers.PUBLIC_LIST_FIELDS, the response contract)
+# The public listing fields (credit.search.PUBLIC_LIST_FIELDS, the response contract)
 # as SQL; "status" is the public word, not the workflow state.
 _LISTING_SQL = {"status": "CASE WHEN l.status = 'published' THEN 'active' ELSE 'removed' END"}
 _public_credit_sql: str | None = None
@@ -297,7 +297,7 @@ _public_credit_sql: str | None = None
 def _public_credit_statement() -> str:
     global _public_credit_sql
     if _public_credit_sql is None:
-        from credit.api.serializers import PUBLIC_LIST_FIELDS  # the contract's field list
+        from credit.search import PUBLIC_LIST_FIELDS  # the contract's field list
 
         listing = ", ".join(f"'{f}', {_LISTING_SQL.get(f, 'l.' + f)}" for f in PUBLIC_LIST_FIELDS)
 

@@ -3,7 +3,6 @@ statistics (DESIGN.md, Public interface). No login; nothing personal, no free te
 record; a wrong tracking code is 404. Rates per client come from the kernel's throttles
 (regulator/throttles.py, scopes ``complaint_intake`` and ``complaint_tracking``)."""
 
-from django.core.paginator import Page, Paginator
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from complaints import conf, metrics, records, selectors, services
 from complaints.api import serializers as s
 from complaints.models import Complaint
 from complaints.services.intake import PUBLIC
-from config.api import MAX_INT, Pagination
+from config.api import CappedCountPagination
 from regulator import csvsafe
 from regulator.inputs import uscc_param
 from regulator.parsers import SafeJSONParser
@@ -173,23 +172,24 @@ class TrackRateApi(_TrackStep):
         services.complaint_rate(actor=PUBLIC, complaint_id=complaint_id, rating=data["rating"])
 
 
-class RecordPagination(Pagination):
-    """A page of the public record without counting every match (complaints.records).
+class RecordPagination(CappedCountPagination):
+    """A page of the public record without counting every match (complaints.records):
+    ``count`` is exact when the matches from the page's start run out within
+    COMPLAINTS_RECORD_COUNT_WINDOW of them, else a lower bound with ``count_capped`` true;
+    a page starting deeper than COMPLAINTS_RECORD_MAX_DEPTH matches is a 404."""
 
-    The page is exact; ``count`` is exact when the matches from the page's start run out
-    within COMPLAINTS_RECORD_COUNT_WINDOW of them, else a lower bound (there are more than
-    ``count``) with ``count_capped`` true. ``next`` is given whenever another page exists. ``page=last`` is a 404 (its number
-    is not known), and so is a page starting deeper than COMPLAINTS_RECORD_MAX_DEPTH matches."""
+    count_description = (
+        "Number of matching records. Exact when `count_capped` is false. When it is true "
+        "the page read only the matches from its start up to COMPLAINTS_RECORD_COUNT_WINDOW "
+        "(1,000) of them and found more: `count` is then a lower bound (the page's start plus "
+        "the window; there are more matches than that), not the total; follow `next` to page on. "
+        "Pages starting deeper than COMPLAINTS_RECORD_MAX_DEPTH (10,000) records are a 404: "
+        "narrow the filters or take the CSV export."
+    )
 
     def paginate_records(self, request, filters: dict) -> list:
         page_size = self.get_page_size(request)
-        raw = request.query_params.get(self.page_query_param) or "1"
-        try:
-            number = int(raw)
-            if number < 1 or number > MAX_INT:
-                raise ValueError
-        except ValueError:
-            raise DRFNotFound(_("Invalid page."))  # "last" too: the last page is not known
+        number = self.requested_number(request)  # "last" too: the last page is not known
         if number > records.deepest_page(page_size):
             raise DRFNotFound(
                 _(
@@ -199,46 +199,7 @@ class RecordPagination(Pagination):
                 % {"n": conf.get("COMPLAINTS_RECORD_MAX_DEPTH")}
             )
         found = records.record_page(**filters, page=number, page_size=page_size)
-        if not found.rows and number > 1:
-            raise DRFNotFound(_("Invalid page."))
-        self.capped = found.count_capped
-        paginator = Paginator([], page_size)
-        paginator.__dict__["count"] = found.count  # cached_property: what the page knows
-        paginator.__dict__["num_pages"] = number + 1 if found.more else number
-        self.request = request
-        self.page = Page(found.rows, number, paginator)
-        return found.rows
-
-    def get_paginated_response(self, data):
-        return Response(
-            {
-                "count": self.page.paginator.count,
-                "count_capped": self.capped,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "results": data,
-            }
-        )
-
-    def get_paginated_response_schema(self, schema):
-        base = super().get_paginated_response_schema(schema)
-        base["properties"]["count"] = {
-            "type": "integer",
-            "description": (
-                "Number of matching records. Exact when `count_capped` is false. When it is true "
-                "the page read only the matches from its start up to COMPLAINTS_RECORD_COUNT_WINDOW "
-                "(1,000) of them and found more: `count` is then a lower bound (the page's start plus "
-                "the window; there are more matches than that), not the total; follow `next` to page on. Pages starting deeper than "
-                "COMPLAINTS_RECORD_MAX_DEPTH (10,000) records are a 404: narrow the filters or "
-                "take the CSV export."
-            ),
-        }
-        base["properties"]["count_capped"] = {
-            "type": "boolean",
-            "description": "True when `count` is a lower bound: there are more matches than `count`.",
-        }
-        base["required"] = [*base.get("required", []), "count_capped"]
-        return base
+        return self.serve(request, number, page_size, found.rows, found.count, found.count_capped, found.more)
 
 
 class PublicRecordApi(_Public, generics.GenericAPIView):

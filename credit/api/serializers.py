@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from credit import search
 from credit.models import (
     Account,
     AdmonitionTask,
@@ -411,24 +412,8 @@ class RestrictionsOutput(serializers.Serializer):
 
 
 # --- public ---------------------------------------------------------------------------------
-
-PUBLIC_LIST_FIELDS = [
-    "id",
-    "enterprise_name",
-    "enterprise_uscc",
-    "licence_numbers",
-    "list_kind",
-    "reason",
-    "legal_basis",
-    "authority",
-    "decided_on",
-    "published_on",
-    "effective_on",
-    "end_on",
-    "status",
-    "removal_reason",
-    "province",
-]
+# The public fields of a list entry are defined once, beside the search that reads them.
+PUBLIC_LIST_FIELDS = search.PUBLIC_LIST_FIELDS
 
 
 class PublicListEntry(serializers.ModelSerializer):
@@ -482,7 +467,8 @@ class PublicListQuery(serializers.Serializer):
         least = conf.get("CREDIT_SEARCH_MIN_CHARS")
         if 0 < len(value) < least:
             raise serializers.ValidationError(
-                _("Enter at least %(n)d characters of a name, or a whole USCC or licence number.") % {"n": least}
+                _("Enter at least %(n)d characters of a name, or a whole USCC or licence number.")
+                % {"n": least}
             )
         return value
 

@@ -35,6 +35,7 @@ def fill_expiry_queue(apps, schema_editor):
             " ON CONFLICT DO NOTHING",
             ["posting"],
         )
+        return cur.rowcount  # postings queued (credit.services.sweeps.requeue_expiries)
 
 
 class Migration(migrations.Migration):

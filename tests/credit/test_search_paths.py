@@ -378,3 +378,18 @@ def test_whole_licence_number_goes_to_the_index(entries, settings):
     settings.TELEREG_CREDIT_SEARCH_WALK_ROWS = 2
     got = search.public_page(q="粤B2-20170003", status="all", page_size=2)
     assert (got.path, got.count, [e.licence_numbers for e in got.rows]) == ("index", 1, ["粤B2-20170003"])
+
+
+def test_schema_documents_the_capped_count(db):
+    """Issue 17 §4: the API schema says when `count` is a lower bound (config.api.
+    CappedCountPagination, shared with the complaint record)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    op = schema["paths"][URL]["get"]
+    ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    page = schema["components"]["schemas"][ref]
+    assert "count_capped" in page["required"] and page["properties"]["count_capped"]["type"] == "boolean"
+    assert "lower bound" in page["properties"]["count"]["description"]
+    q = next(p for p in op["parameters"] if p["name"] == "q")
+    assert "400" in q["description"] or "at least" in q["description"]
